@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# xenib: paravirtual RDMA for Xen guests.  See README.md.
+#
+#   make                 modules (trixie 6.12), userlib provider, xenib tool
+#   make KVER=6.1        modules against bookworm's 6.1 headers (on the host)
+#   make check           all builds, unit tests, fuzzers, gates, lab smoke
+#   make test            unit tests only (fast)
+#   make fuzz            bounded libFuzzer runs (FUZZ_SECONDS each)
+#   make gates           checkpatch --strict, sparse, kernel-doc, W=1
+#   make lab-*           the Xen-in-QEMU lab (see tests/lab/README.md)
+#   make demo            the main job in the lab
+#   make bench           guest vs native benchmarks (not part of check)
+#   make deps            host packages and the trixie build root only
+#   make clean           remove build/ (the cache in XENIB_CACHE stays)
+#
+# Everything slow is cached under XENIB_CACHE (default /var/cache/xenib),
+# never in the tree.  Every Debian package is installed by the build itself.
+
+XENIB_CACHE ?= /var/cache/xenib
+KVER ?= 6.12
+FUZZ_SECONDS ?= 30
+export XENIB_CACHE
+
+TOP := $(CURDIR)
+O := $(TOP)/build
+BR = $(shell mk/buildroot.sh)
+IN_BR = mk/chroot-run.sh $(BR)
+
+.PHONY: all deps host-deps buildroot modules modules-6.12 modules-6.1 \
+	userlib rdma-core tools test unit fuzz gates check bench demo \
+	lab lab-images lab-up lab-down lab-shell lab-smoke clean help
+
+all: modules userlib tools
+
+help:
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+
+host-deps:
+	@grep -v '^#' mk/host-deps.txt | xargs mk/apt-ensure.sh
+
+buildroot: host-deps
+	@mk/buildroot.sh >/dev/null
+
+deps: host-deps buildroot
+
+modules: modules-$(KVER)
+
+modules-6.12: host-deps
+	mk/kmod.sh 6.12
+
+modules-6.1: host-deps
+	mk/kmod.sh 6.1
+
+# rdma-core 56.1's provider-private headers, fetched, verified, configured.
+rdma-core: buildroot
+	@mk/rdma-core.sh >/dev/null
+
+userlib: rdma-core
+	$(IN_BR) make -C userlib O=$(O)/userlib RDMA_CORE=$$(mk/rdma-core.sh)
+
+tools: buildroot
+	$(IN_BR) make -C tools O=$(O)/tools
+
+# Fast user-space unit tests of kernel/common and userlib's queue code.
+test unit: host-deps
+	$(MAKE) -C tests/unit O=$(O)/unit run
+
+fuzz: host-deps
+	$(MAKE) -C tests/fuzz O=$(O)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
+gates: host-deps
+	mk/gates.sh
+
+check: host-deps
+	mk/check.sh
+
+bench:
+	tests/bench/run.sh
+
+demo:
+	tests/lab/demo.sh
+
+lab lab-images:
+	tests/lab/lab.sh images
+lab-up:
+	tests/lab/lab.sh up
+lab-down:
+	tests/lab/lab.sh down
+lab-shell:
+	tests/lab/lab.sh shell $(or $(DOM),dom0)
+lab-smoke:
+	tests/lab/smoke.sh
+
+clean:
+	rm -rf $(O)

@@ -80,13 +80,13 @@ log=$real/configure.log
 	cd '$dir/build'
 	cmake -GNinja -DNO_PYVERBS=1 -DNO_MAN_PAGES=1 -DENABLE_RESOLVE_NEIGH=0 \
 		-DCMAKE_BUILD_TYPE=Release ../src
-	ninja kernel-abi
+	ninja kern-abi
 " >"$log" 2>&1) || {
 	tail -n 30 "$log" >&2
 	exit 1
 }
 
-for f in build/config.h build/include/infiniband/driver.h \
+for f in build/include/config.h build/include/infiniband/driver.h \
 	build/include/kernel-abi/ib_user_verbs.h; do
 	[ -e "$dir/$f" ] || {
 		echo "rdma-core: configure did not produce $f (see $log)" >&2

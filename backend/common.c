@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* kernel/common, compiled into xen-ibback.ko (see Kbuild). */
+#include "../kernel/common/status.c"
+#include "../kernel/common/validate.c"

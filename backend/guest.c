@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-ibback: per-guest state, connection and the one teardown.
+ *
+ * xibb_guest_disconnect() is the only teardown.  It is idempotent and
+ * safe on half-built state: a failed connection, the frontend closing,
+ * the device being removed and the module being unloaded all end there.
+ * It never waits for the guest.
+ *
+ * Copyright (c) 2025 The xenib authors.
+ */
+
+#include "xenib_back.h"
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <xen/events.h>
+#include <xen/page.h>
+#include <xen/xenbus.h>
+
+/* Reads a quota-* key, falling back to the module parameter. */
+static u32 xibb_read_quota(struct xenbus_device *dev, const char *key,
+			   unsigned int def)
+{
+	return xenbus_read_unsigned(dev->nodename, key, READ_ONCE(def));
+}
+
+/**
+ * xibb_guest_alloc() - allocate a guest from its backend xenstore keys
+ * @xbdev: the xenbus device
+ *
+ * Reads rdma-device, rdma-port and the quota-* keys the toolstack wrote.
+ *
+ * Return: the guest or an ERR_PTR(): -EINVAL if rdma-device is missing
+ * or too long, -ENOMEM.
+ *
+ * Context: process context (probe), may sleep.
+ */
+struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
+{
+	struct xibb_guest *guest;
+	char *name;
+
+	guest = kzalloc(sizeof(*guest), GFP_KERNEL);
+	if (!guest)
+		return ERR_PTR(-ENOMEM);
+	guest->xbdev = xbdev;
+	guest->domid = xbdev->otherend_id;
+	mutex_init(&guest->lock);
+	INIT_WORK(&guest->cmd_work, xibb_cmd_work);
+
+	name = xenbus_read(XBT_NIL, xbdev->nodename, "rdma-device", NULL);
+	if (IS_ERR(name)) {
+		kfree(guest);
+		return ERR_PTR(-EINVAL);
+	}
+	if (strscpy(guest->rdma_name, name, sizeof(guest->rdma_name)) < 0 ||
+	    !guest->rdma_name[0]) {
+		kfree(name);
+		kfree(guest);
+		return ERR_PTR(-EINVAL);
+	}
+	kfree(name);
+	guest->rdma_port = xenbus_read_unsigned(xbdev->nodename, "rdma-port", 1);
+
+	guest->quota.pd = xibb_read_quota(xbdev, "quota-pd", xibb_def_quota_pd);
+	guest->quota.cq = xibb_read_quota(xbdev, "quota-cq", xibb_def_quota_cq);
+	guest->quota.qp = xibb_read_quota(xbdev, "quota-qp", xibb_def_quota_qp);
+	guest->quota.srq = xibb_read_quota(xbdev, "quota-srq",
+					   xibb_def_quota_srq);
+	guest->quota.mr = xibb_read_quota(xbdev, "quota-mr", xibb_def_quota_mr);
+	guest->quota.ah = xibb_read_quota(xbdev, "quota-ah", xibb_def_quota_ah);
+	guest->quota.pinned_pages =
+		xibb_read_quota(xbdev, "quota-pinned-pages",
+				xibb_def_quota_pinned_pages);
+	guest->quota.cqe = xibb_read_quota(xbdev, "quota-cqe",
+					   xibb_def_quota_cqe);
+	guest->quota.qp_wr = xibb_read_quota(xbdev, "quota-qp-wr",
+					     xibb_def_quota_qp_wr);
+	return guest;
+}
+
+/**
+ * xibb_guest_free() - disconnect and free a guest
+ * @guest: the guest
+ *
+ * Context: process context (remove), may sleep.
+ */
+void xibb_guest_free(struct xibb_guest *guest)
+{
+	xibb_guest_disconnect(guest);
+	kfree(guest);
+}
+
+/**
+ * xibb_guest_ibdev() - look up the guest's real RDMA device
+ * @guest: the guest
+ *
+ * The reference is held only for one command, so that the real device
+ * can always be unregistered.
+ *
+ * Return: the device with a reference (release with ib_device_put()), or
+ * NULL if no device of that name is registered.
+ *
+ * Context: process context.
+ */
+struct ib_device *xibb_guest_ibdev(struct xibb_guest *guest)
+{
+	return ib_device_get_by_name(guest->rdma_name, RDMA_DRIVER_UNKNOWN);
+}
+
+static irqreturn_t xibb_data_interrupt(int irq, void *dev_id)
+{
+	struct xibb_guest *guest = dev_id;
+
+	/*
+	 * Kicks from the guest's user contexts.  There is no data engine
+	 * yet (docs/modules.md): count them, so tests can see them, and
+	 * call them spurious so that Xen throttles a guest that floods.
+	 */
+	atomic64_inc(&guest->stats.kicks);
+	xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
+	return IRQ_HANDLED;
+}
+
+/* Reads the frontend's ring references into @refs; returns the count. */
+static int xibb_read_ring_refs(struct xibb_guest *guest, grant_ref_t *refs,
+			       unsigned int *nr_pages)
+{
+	struct xenbus_device *dev = guest->xbdev;
+	unsigned int order, i;
+	char key[16];
+	int err;
+
+	order = xenbus_read_unsigned(dev->otherend, "ring-page-order", 0);
+	if (order > READ_ONCE(xibb_max_ring_page_order) ||
+	    order > XEN_VIBIF_MAX_RING_PAGE_ORDER) {
+		xenbus_dev_fatal(dev, -EINVAL, "ring-page-order %u too large",
+				 order);
+		return -EINVAL;
+	}
+	*nr_pages = 1U << order;
+
+	if (order == 0) {
+		err = xenbus_scanf(XBT_NIL, dev->otherend, "ring-ref", "%u",
+				   &refs[0]);
+		if (err != 1) {
+			xenbus_dev_fatal(dev, -EINVAL, "reading %s/ring-ref",
+					 dev->otherend);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	for (i = 0; i < *nr_pages; i++) {
+		snprintf(key, sizeof(key), "ring-ref%u", i);
+		err = xenbus_scanf(XBT_NIL, dev->otherend, key, "%u", &refs[i]);
+		if (err != 1) {
+			xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s",
+					 dev->otherend, key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Reads one mandatory unsigned key of the frontend. */
+static int xibb_read_fe_uint(struct xibb_guest *guest, const char *key,
+			     unsigned int *val)
+{
+	struct xenbus_device *dev = guest->xbdev;
+
+	if (xenbus_scanf(XBT_NIL, dev->otherend, key, "%u", val) != 1) {
+		xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dev->otherend,
+				 key);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * xibb_guest_connect() - map the frontend's rings and bind its channels
+ * @guest: the guest, disconnected
+ *
+ * Validates the keys the frontend wrote (version, ring-page-order,
+ * ring-ref*, event-channel, event-channel-data, event-ring-ref), checks
+ * that rdma-device exists, and starts servicing the control ring.  Errors
+ * are reported with xenbus_dev_fatal() and undone by
+ * xibb_guest_disconnect().
+ *
+ * Return: 0 or a negative errno.
+ *
+ * Context: process context (xenwatch), may sleep.
+ */
+int xibb_guest_connect(struct xibb_guest *guest)
+{
+	struct xenbus_device *dev = guest->xbdev;
+	grant_ref_t refs[1U << XEN_VIBIF_MAX_RING_PAGE_ORDER];
+	unsigned int version, evtchn, data_evtchn, evt_ref;
+	unsigned int nr_pages;
+	void *addr;
+	int err;
+
+	mutex_lock(&guest->lock);
+	if (guest->connected) {
+		mutex_unlock(&guest->lock);
+		return 0;
+	}
+
+	err = xibb_read_fe_uint(guest, "version", &version);
+	if (err)
+		goto err_unlock;
+	if (version != XEN_VIBIF_VERSION) {
+		err = -EPROTONOSUPPORT;
+		xenbus_dev_fatal(dev, err, "unsupported version %u", version);
+		goto err_unlock;
+	}
+	err = xibb_read_ring_refs(guest, refs, &nr_pages);
+	if (err)
+		goto err_unlock;
+	err = xibb_read_fe_uint(guest, "event-channel", &evtchn);
+	if (err)
+		goto err_unlock;
+	err = xibb_read_fe_uint(guest, "event-channel-data", &data_evtchn);
+	if (err)
+		goto err_unlock;
+	err = xibb_read_fe_uint(guest, "event-ring-ref", &evt_ref);
+	if (err)
+		goto err_unlock;
+
+	err = xibb_device_limits(guest);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "rdma-device %s", guest->rdma_name);
+		goto err_unlock;
+	}
+
+	guest->stopping = false;
+	guest->disabled = false;
+
+	err = xenbus_map_ring_valloc(dev, refs, nr_pages, &addr);
+	if (err)
+		goto err_disconnect;
+	guest->ring_addr = addr;
+	guest->nr_ring_pages = nr_pages;
+	BACK_RING_INIT(&guest->ring, (struct xen_vibif_cmd_sring *)addr,
+		       XEN_PAGE_SIZE * nr_pages);
+
+	err = xenbus_map_ring_valloc(dev, &evt_ref, 1, &addr);
+	if (err)
+		goto err_disconnect;
+	guest->evt_page = addr;
+
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn,
+							    xibb_cmd_interrupt,
+							    0, "xenib-back",
+							    guest);
+	if (err < 0) {
+		xenbus_dev_fatal(dev, err, "binding event-channel %u", evtchn);
+		goto err_disconnect;
+	}
+	guest->irq = err;
+
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, data_evtchn,
+							    xibb_data_interrupt,
+							    0, "xenib-back-data",
+							    guest);
+	if (err < 0) {
+		xenbus_dev_fatal(dev, err, "binding event-channel-data %u",
+				 data_evtchn);
+		goto err_disconnect;
+	}
+	guest->data_irq = err;
+
+	guest->connected = true;
+	mutex_unlock(&guest->lock);
+
+	/* Requests may already be waiting. */
+	queue_work(xibb_wq, &guest->cmd_work);
+	xibb_dbg(guest, "connected to %s port %u, %u ring pages\n",
+		 guest->rdma_name, guest->rdma_port, nr_pages);
+	return 0;
+
+err_disconnect:
+	guest->connected = true;	/* let the teardown see the pieces */
+	mutex_unlock(&guest->lock);
+	xibb_guest_disconnect(guest);
+	return err;
+
+err_unlock:
+	mutex_unlock(&guest->lock);
+	return err;
+}
+
+/**
+ * xibb_guest_disconnect() - the one teardown of a guest's connection
+ * @guest: the guest
+ *
+ * Stops servicing the ring, unbinds both event channels and unmaps the
+ * guest's pages.  Idempotent, safe on half-built state, never waits for
+ * the guest.  Objects the guest created will be destroyed here too, once
+ * the backend creates any.
+ *
+ * Context: process context, may sleep.
+ */
+void xibb_guest_disconnect(struct xibb_guest *guest)
+{
+	struct xenbus_device *dev = guest->xbdev;
+
+	mutex_lock(&guest->lock);
+	if (!guest->connected)
+		goto out_unlock;
+
+	/* The handler stops queueing work; the work stops requeueing. */
+	WRITE_ONCE(guest->stopping, true);
+	if (guest->irq > 0)
+		synchronize_irq(guest->irq);
+	cancel_work_sync(&guest->cmd_work);
+
+	if (guest->data_irq > 0) {
+		unbind_from_irqhandler(guest->data_irq, guest);
+		guest->data_irq = 0;
+	}
+	if (guest->irq > 0) {
+		unbind_from_irqhandler(guest->irq, guest);
+		guest->irq = 0;
+	}
+	clear_bit(0, &guest->eoi_pending);
+
+	if (guest->evt_page) {
+		xenbus_unmap_ring_vfree(dev, guest->evt_page);
+		guest->evt_page = NULL;
+	}
+	if (guest->ring_addr) {
+		xenbus_unmap_ring_vfree(dev, guest->ring_addr);
+		guest->ring_addr = NULL;
+		memset(&guest->ring, 0, sizeof(guest->ring));
+	}
+	guest->connected = false;
+	xibb_dbg(guest, "disconnected\n");
+out_unlock:
+	mutex_unlock(&guest->lock);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-ibback: module parameters, init and exit.
+ *
+ * Copyright (c) 2025 The xenib authors.
+ */
+
+#include "xenib_back.h"
+
+#include <linux/module.h>
+#include <linux/workqueue.h>
+#include <xen/xen.h>
+
+/*
+ * Largest control ring a frontend may use, log2 of pages; default 4 (16
+ * pages, 128 commands in flight), at most XEN_VIBIF_MAX_RING_PAGE_ORDER.
+ * Published to each device when it probes.
+ */
+unsigned int xibb_max_ring_page_order = XEN_VIBIF_MAX_RING_PAGE_ORDER;
+module_param_named(max_ring_page_order, xibb_max_ring_page_order, uint, 0644);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "largest control ring per guest, log2 of pages (default 4, max 4)");
+
+/*
+ * Control requests one guest may have executed per turn of its work item;
+ * default 16.  The work then requeues itself behind other guests' work, so
+ * one busy guest cannot starve the others.  Read at each turn.
+ */
+unsigned int xibb_cmd_budget = 16;
+module_param_named(cmd_budget, xibb_cmd_budget, uint, 0644);
+MODULE_PARM_DESC(cmd_budget,
+		 "control requests per guest per scheduling turn (default 16)");
+
+/*
+ * Default per-guest quotas, used when the toolstack wrote no quota-* key.
+ * Counts of objects; pinned pages in 4 KiB pages.  Read when a device
+ * probes.
+ */
+unsigned int xibb_def_quota_pd = 64;
+module_param_named(quota_pd, xibb_def_quota_pd, uint, 0644);
+MODULE_PARM_DESC(quota_pd, "default PDs per guest (default 64)");
+
+unsigned int xibb_def_quota_cq = 256;
+module_param_named(quota_cq, xibb_def_quota_cq, uint, 0644);
+MODULE_PARM_DESC(quota_cq, "default CQs per guest (default 256)");
+
+unsigned int xibb_def_quota_qp = 256;
+module_param_named(quota_qp, xibb_def_quota_qp, uint, 0644);
+MODULE_PARM_DESC(quota_qp, "default QPs per guest (default 256)");
+
+unsigned int xibb_def_quota_srq = 64;
+module_param_named(quota_srq, xibb_def_quota_srq, uint, 0644);
+MODULE_PARM_DESC(quota_srq, "default SRQs per guest (default 64)");
+
+unsigned int xibb_def_quota_mr = 1024;
+module_param_named(quota_mr, xibb_def_quota_mr, uint, 0644);
+MODULE_PARM_DESC(quota_mr, "default MRs per guest (default 1024)");
+
+unsigned int xibb_def_quota_ah = 1024;
+module_param_named(quota_ah, xibb_def_quota_ah, uint, 0644);
+MODULE_PARM_DESC(quota_ah, "default AHs per guest (default 1024)");
+
+/* 65536 pages = 256 MiB. */
+unsigned int xibb_def_quota_pinned_pages = 65536;
+module_param_named(quota_pinned_pages, xibb_def_quota_pinned_pages, uint,
+		   0644);
+MODULE_PARM_DESC(quota_pinned_pages,
+		 "default guest pages mapped at once per guest, 4 KiB pages (default 65536)");
+
+unsigned int xibb_def_quota_cqe = 65536;
+module_param_named(quota_cqe, xibb_def_quota_cqe, uint, 0644);
+MODULE_PARM_DESC(quota_cqe, "default CQEs per CQ (default 65536)");
+
+unsigned int xibb_def_quota_qp_wr = 16384;
+module_param_named(quota_qp_wr, xibb_def_quota_qp_wr, uint, 0644);
+MODULE_PARM_DESC(quota_qp_wr,
+		 "default work requests per send/receive queue or SRQ (default 16384)");
+
+/*
+ * Allow loading outside the initial domain, in a driver domain that owns
+ * the RDMA device; default off.  Only read at load time.
+ */
+static bool xibb_driver_domain;
+module_param_named(driver_domain, xibb_driver_domain, bool, 0444);
+MODULE_PARM_DESC(driver_domain,
+		 "load in a driver domain, not only in Dom0 (default N)");
+
+struct workqueue_struct *xibb_wq;
+
+static int __init xibb_init(void)
+{
+	int err;
+
+	if (!xen_domain())
+		return -ENODEV;
+	if (!xen_initial_domain() && !xibb_driver_domain)
+		return -ENODEV;
+
+	if (xibb_max_ring_page_order > XEN_VIBIF_MAX_RING_PAGE_ORDER) {
+		pr_info("max_ring_page_order %u too large, using %u\n",
+			xibb_max_ring_page_order,
+			XEN_VIBIF_MAX_RING_PAGE_ORDER);
+		xibb_max_ring_page_order = XEN_VIBIF_MAX_RING_PAGE_ORDER;
+	}
+
+	xibb_wq = alloc_workqueue("xenib-back", WQ_UNBOUND, 0);
+	if (!xibb_wq)
+		return -ENOMEM;
+
+	err = xibb_xenbus_init();
+	if (err)
+		goto err_destroy_wq;
+	return 0;
+
+err_destroy_wq:
+	destroy_workqueue(xibb_wq);
+	return err;
+}
+module_init(xibb_init);
+
+static void __exit xibb_exit(void)
+{
+	/* Removes every device: xibb_guest_disconnect() for each guest. */
+	xibb_xenbus_exit();
+	destroy_workqueue(xibb_wq);
+}
+module_exit(xibb_exit);
+
+MODULE_DESCRIPTION("Xen paravirtual RDMA backend");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen-backend:vib");

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-ibback: the xenbus backend driver and its state machine.
+ *
+ *   probe                       -> read rdma-device, rdma-port, quotas;
+ *                                  write versions, max-ring-page-order,
+ *                                  feature-gfn-mr; InitWait
+ *   frontend Initialised        -> xibb_guest_connect(); Connected
+ *   frontend Closing            -> xibb_guest_disconnect(); Closing
+ *   frontend Closed             -> xibb_guest_disconnect(); Closed, and
+ *                                  unregister the device if offline
+ *   frontend Initialising again -> disconnect, InitWait (reconnect)
+ *
+ * Copyright (c) 2025 The xenib authors.
+ */
+
+#include "xenib_back.h"
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <xen/xenbus.h>
+
+/* Writes the backend's keys in one transaction, retried on -EAGAIN. */
+static int xibb_publish(struct xenbus_device *dev)
+{
+	unsigned int order = min_t(unsigned int,
+				   READ_ONCE(xibb_max_ring_page_order),
+				   XEN_VIBIF_MAX_RING_PAGE_ORDER);
+	struct xenbus_transaction xbt;
+	const char *what;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "starting transaction");
+		return err;
+	}
+
+	what = "versions";
+	err = xenbus_printf(xbt, dev->nodename, "versions", "%u",
+			    XEN_VIBIF_VERSION);
+	if (err)
+		goto err_abort;
+
+	what = "max-ring-page-order";
+	err = xenbus_printf(xbt, dev->nodename, "max-ring-page-order", "%u",
+			    order);
+	if (err)
+		goto err_abort;
+
+	what = "feature-gfn-mr";
+	err = xenbus_printf(xbt, dev->nodename, "feature-gfn-mr", "%u", 0);
+	if (err)
+		goto err_abort;
+
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err) {
+		xenbus_dev_fatal(dev, err, "completing transaction");
+		return err;
+	}
+	return 0;
+
+err_abort:
+	xenbus_transaction_end(xbt, 1);
+	xenbus_dev_fatal(dev, err, "writing %s", what);
+	return err;
+}
+
+static int xibb_probe(struct xenbus_device *dev,
+		      const struct xenbus_device_id *id)
+{
+	struct xibb_guest *guest;
+	int err;
+
+	guest = xibb_guest_alloc(dev);
+	if (IS_ERR(guest)) {
+		err = PTR_ERR(guest);
+		xenbus_dev_fatal(dev, err, "reading rdma-device");
+		return err;
+	}
+	dev_set_drvdata(&dev->dev, guest);
+
+	err = xibb_publish(dev);
+	if (err)
+		goto err_free_guest;
+
+	err = xenbus_switch_state(dev, XenbusStateInitWait);
+	if (err)
+		goto err_free_guest;
+	return 0;
+
+err_free_guest:
+	dev_set_drvdata(&dev->dev, NULL);
+	xibb_guest_free(guest);
+	return err;
+}
+
+static void xibb_frontend_changed(struct xenbus_device *dev,
+				  enum xenbus_state frontend_state)
+{
+	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
+
+	dev_dbg(&dev->dev, "frontend %s, backend %s\n",
+		xenbus_strstate(frontend_state), xenbus_strstate(dev->state));
+
+	switch (frontend_state) {
+	case XenbusStateInitialising:
+		/* The frontend starts over (resume, reload): so do we. */
+		if (dev->state == XenbusStateClosed ||
+		    dev->state == XenbusStateConnected) {
+			xibb_guest_disconnect(guest);
+			xenbus_switch_state(dev, XenbusStateInitWait);
+		}
+		break;
+
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (dev->state == XenbusStateConnected)
+			break;
+		if (dev->state != XenbusStateInitWait)
+			break;
+		if (xibb_guest_connect(guest))
+			break;
+		xenbus_switch_state(dev, XenbusStateConnected);
+		break;
+
+	case XenbusStateClosing:
+		xibb_guest_disconnect(guest);
+		xenbus_switch_state(dev, XenbusStateClosing);
+		break;
+
+	case XenbusStateClosed:
+		xibb_guest_disconnect(guest);
+		xenbus_switch_state(dev, XenbusStateClosed);
+		if (xenbus_dev_is_online(dev))
+			break;
+		fallthrough;
+	case XenbusStateUnknown:
+		/* The frontend is gone for good (or never was). */
+		xibb_guest_disconnect(guest);
+		device_unregister(&dev->dev);
+		break;
+
+	default:
+		xenbus_dev_fatal(dev, -EINVAL, "saw state %d at frontend",
+				 frontend_state);
+		break;
+	}
+}
+
+static void xibb_remove(struct xenbus_device *dev)
+{
+	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
+
+	dev_set_drvdata(&dev->dev, NULL);
+	if (guest)
+		xibb_guest_free(guest);
+}
+
+static const struct xenbus_device_id xibb_ids[] = {
+	{ "vib" },
+	{ "" }
+};
+
+static struct xenbus_driver xibb_driver = {
+	.ids = xibb_ids,
+	.probe = xibb_probe,
+	.remove = xibb_remove,
+	.otherend_changed = xibb_frontend_changed,
+	.driver = {
+		.dev_groups = xibb_groups,
+	},
+};
+
+/**
+ * xibb_xenbus_init() - register the "vib" xenbus backend driver
+ *
+ * Return: 0 or the error of xenbus_register_backend().
+ *
+ * Context: module init.
+ */
+int xibb_xenbus_init(void)
+{
+	return xenbus_register_backend(&xibb_driver);
+}
+
+/**
+ * xibb_xenbus_exit() - unregister the driver; removes every device
+ *
+ * Context: module exit.
+ */
+void xibb_xenbus_exit(void)
+{
+	xenbus_unregister_driver(&xibb_driver);
+}

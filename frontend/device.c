@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-ibfront: the ib_device, its device-level verbs and async events.
+ *
+ * Version 1 of the frontend forwards the query verbs.  The object verbs
+ * (ucontext, PD, CQ, QP, SRQ, MR, AH) are not offered yet, and neither is
+ * the in-kernel fast path (post_send, poll_cq, ...): without them the RDMA
+ * core treats xenib<N> as a device without kernel verbs
+ * (kverbs_provider == 0), so in-kernel clients such as ib_mad do not bind
+ * to it.  See docs/modules.md.
+ *
+ * The port is shown with the InfiniBand link layer and a GID table filled
+ * from the backend (QUERY_GID), whatever the backing port's link layer is:
+ * a guest has no netdev to derive RoCE GIDs from (ARCHITECTURE.md, open
+ * question 1; provisional).
+ *
+ * Copyright (c) 2025 The xenib authors.
+ */
+
+#include "xenib_front.h"
+
+#include <linux/string.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/ib_mad.h>
+#include <rdma/xenib-abi.h>
+
+/* Wire numbers that equal kernel enum values (vibif.h, "Wire enumerations"). */
+static_assert(XEN_VIBIF_PORT_ACTIVE_DEFER == IB_PORT_ACTIVE_DEFER);
+static_assert(XEN_VIBIF_PORT_NOP == IB_PORT_NOP);
+static_assert(XEN_VIBIF_MTU_256 == IB_MTU_256);
+static_assert(XEN_VIBIF_MTU_4096 == IB_MTU_4096);
+static_assert(XEN_VIBIF_ATOMIC_NONE == IB_ATOMIC_NONE);
+static_assert(XEN_VIBIF_ATOMIC_HCA == IB_ATOMIC_HCA);
+static_assert(XEN_VIBIF_ATOMIC_GLOB == IB_ATOMIC_GLOB);
+static_assert(XEN_VIBIF_IBEV_CQ_ERR == IB_EVENT_CQ_ERR);
+static_assert(XEN_VIBIF_IBEV_DEVICE_FATAL == IB_EVENT_DEVICE_FATAL);
+static_assert(XEN_VIBIF_IBEV_PORT_ACTIVE == IB_EVENT_PORT_ACTIVE);
+static_assert(XEN_VIBIF_IBEV_PORT_ERR == IB_EVENT_PORT_ERR);
+static_assert(XEN_VIBIF_IBEV_LID_CHANGE == IB_EVENT_LID_CHANGE);
+static_assert(XEN_VIBIF_IBEV_PKEY_CHANGE == IB_EVENT_PKEY_CHANGE);
+static_assert(XEN_VIBIF_IBEV_SM_CHANGE == IB_EVENT_SM_CHANGE);
+static_assert(XEN_VIBIF_IBEV_CLIENT_REREGISTER == IB_EVENT_CLIENT_REREGISTER);
+static_assert(XEN_VIBIF_IBEV_GID_CHANGE == IB_EVENT_GID_CHANGE);
+
+static u64 xibf_devcap_from_wire(u64 devcap)
+{
+	u64 flags = 0;
+
+	if (devcap & XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN)
+		flags |= IB_DEVICE_RC_RNR_NAK_GEN;
+	if (devcap & XEN_VIBIF_DEVCAP_PORT_ACTIVE_EVENT)
+		flags |= IB_DEVICE_PORT_ACTIVE_EVENT;
+	if (devcap & XEN_VIBIF_DEVCAP_SYS_IMAGE_GUID)
+		flags |= IB_DEVICE_SYS_IMAGE_GUID;
+	return flags;
+}
+
+static int xibf_fetch_device(struct xibf_device *xdev)
+{
+	const struct xen_vibif_query_device_rsp *r;
+	struct ib_device_attr *a = &xdev->attr;
+	struct xibf_cmd cmd;
+	int err;
+
+	err = xibf_cmd_exec(xdev, XEN_VIBIF_OP_QUERY_DEVICE, NULL, 0, &cmd);
+	if (err)
+		return err;
+	r = &cmd.rsp.u.query_device;
+
+	memset(a, 0, sizeof(*a));
+	a->fw_ver = le64_to_cpu(r->fw_ver);
+	memcpy(&a->sys_image_guid, r->sys_image_guid, sizeof(a->sys_image_guid));
+	memcpy(&xdev->ibdev.node_guid, r->node_guid,
+	       sizeof(xdev->ibdev.node_guid));
+	a->max_mr_size = le64_to_cpu(r->max_mr_size);
+	a->page_size_cap = le64_to_cpu(r->page_size_cap);
+	xdev->devcap = (u32)le64_to_cpu(r->device_cap_flags);
+	a->device_cap_flags = xibf_devcap_from_wire(xdev->devcap);
+	a->vendor_id = le32_to_cpu(r->vendor_id);
+	a->vendor_part_id = le32_to_cpu(r->vendor_part_id);
+	a->hw_ver = le32_to_cpu(r->hw_ver);
+	a->max_qp = min_t(u32, le32_to_cpu(r->max_qp), INT_MAX);
+	a->max_qp_wr = min_t(u32, le32_to_cpu(r->max_qp_wr), INT_MAX);
+	a->max_send_sge = min_t(u32, le32_to_cpu(r->max_send_sge), INT_MAX);
+	a->max_recv_sge = min_t(u32, le32_to_cpu(r->max_recv_sge), INT_MAX);
+	a->max_sge_rd = min_t(u32, le32_to_cpu(r->max_sge_rd), INT_MAX);
+	a->max_cq = min_t(u32, le32_to_cpu(r->max_cq), INT_MAX);
+	a->max_cqe = min_t(u32, le32_to_cpu(r->max_cqe), INT_MAX);
+	a->max_mr = min_t(u32, le32_to_cpu(r->max_mr), INT_MAX);
+	a->max_pd = min_t(u32, le32_to_cpu(r->max_pd), INT_MAX);
+	a->max_qp_rd_atom = min_t(u32, le32_to_cpu(r->max_qp_rd_atom), INT_MAX);
+	a->max_qp_init_rd_atom = min_t(u32, le32_to_cpu(r->max_qp_init_rd_atom),
+				       INT_MAX);
+	a->max_srq = min_t(u32, le32_to_cpu(r->max_srq), INT_MAX);
+	a->max_srq_wr = min_t(u32, le32_to_cpu(r->max_srq_wr), INT_MAX);
+	a->max_srq_sge = min_t(u32, le32_to_cpu(r->max_srq_sge), INT_MAX);
+	a->max_ah = min_t(u32, le32_to_cpu(r->max_ah), INT_MAX);
+	a->max_pkeys = le16_to_cpu(r->max_pkeys);
+	a->local_ca_ack_delay = r->local_ca_ack_delay;
+	a->atomic_cap = min_t(u8, r->atomic_cap, XEN_VIBIF_ATOMIC_GLOB);
+	a->masked_atomic_cap = IB_ATOMIC_NONE;
+	xdev->ibdev.num_comp_vectors =
+		clamp_t(u32, le32_to_cpu(r->num_comp_vectors), 1, 256);
+	return 0;
+}
+
+static int xibf_query_device(struct ib_device *ibdev,
+			     struct ib_device_attr *attr,
+			     struct ib_udata *udata)
+{
+	struct xibf_device *xdev = to_xdev(ibdev);
+
+	if (udata && (udata->inlen || udata->outlen))
+		return -EINVAL;
+	*attr = xdev->attr;
+	return 0;
+}
+
+static int xibf_fetch_port(struct xibf_device *xdev, u32 port,
+			   struct ib_port_attr *attr)
+{
+	const struct xen_vibif_query_port_rsp *r;
+	struct xen_vibif_port_req req = {};
+	struct xibf_cmd cmd;
+	int err;
+
+	if (port < 1 || port > XEN_VIBIF_NUM_PORTS)
+		return -EINVAL;
+	req.port_num = port;
+	err = xibf_cmd_exec(xdev, XEN_VIBIF_OP_QUERY_PORT, &req, sizeof(req),
+			    &cmd);
+	if (err)
+		return err;
+	r = &cmd.rsp.u.query_port;
+
+	attr->state = min_t(u8, r->state, XEN_VIBIF_PORT_ACTIVE_DEFER);
+	attr->max_mtu = clamp_t(u8, r->max_mtu, XEN_VIBIF_MTU_256,
+				XEN_VIBIF_MTU_4096);
+	attr->active_mtu = clamp_t(u8, r->active_mtu, XEN_VIBIF_MTU_256,
+				   XEN_VIBIF_MTU_4096);
+	attr->phys_mtu = ib_mtu_enum_to_int(attr->max_mtu);
+	attr->gid_tbl_len = min_t(u32, le32_to_cpu(r->gid_tbl_len),
+				  XIBF_MAX_GID_TBL_LEN);
+	attr->port_cap_flags = le32_to_cpu(r->port_cap_flags);
+	attr->max_msg_sz = le32_to_cpu(r->max_msg_sz);
+	attr->bad_pkey_cntr = le32_to_cpu(r->bad_pkey_cntr);
+	attr->qkey_viol_cntr = le32_to_cpu(r->qkey_viol_cntr);
+	attr->pkey_tbl_len = le16_to_cpu(r->pkey_tbl_len);
+	attr->lid = le16_to_cpu(r->lid);
+	attr->sm_lid = le16_to_cpu(r->sm_lid);
+	attr->lmc = r->lmc;
+	attr->max_vl_num = r->max_vl_num;
+	attr->sm_sl = r->sm_sl;
+	attr->subnet_timeout = r->subnet_timeout;
+	attr->init_type_reply = r->init_type_reply;
+	attr->active_width = r->active_width;
+	attr->active_speed = le16_to_cpu(r->active_speed);
+	attr->phys_state = r->phys_state;
+	return 0;
+}
+
+static int xibf_query_port(struct ib_device *ibdev, u32 port,
+			   struct ib_port_attr *attr)
+{
+	return xibf_fetch_port(to_xdev(ibdev), port, attr);
+}
+
+static int xibf_query_gid(struct ib_device *ibdev, u32 port, int index,
+			  union ib_gid *gid)
+{
+	struct xen_vibif_query_gid_req req = {};
+	struct xibf_cmd cmd;
+	int err;
+
+	if (port < 1 || port > XEN_VIBIF_NUM_PORTS || index < 0 ||
+	    index >= XIBF_MAX_GID_TBL_LEN)
+		return -EINVAL;
+	req.port_num = port;
+	req.index = cpu_to_le32(index);
+	err = xibf_cmd_exec(to_xdev(ibdev), XEN_VIBIF_OP_QUERY_GID, &req,
+			    sizeof(req), &cmd);
+	if (err)
+		return err;
+	memcpy(gid->raw, cmd.rsp.u.query_gid.gid, sizeof(gid->raw));
+	return 0;
+}
+
+static int xibf_query_pkey(struct ib_device *ibdev, u32 port, u16 index,
+			   u16 *pkey)
+{
+	struct xen_vibif_query_pkey_req req = {};
+	struct xibf_cmd cmd;
+	int err;
+
+	if (port < 1 || port > XEN_VIBIF_NUM_PORTS)
+		return -EINVAL;
+	req.port_num = port;
+	req.index = cpu_to_le16(index);
+	err = xibf_cmd_exec(to_xdev(ibdev), XEN_VIBIF_OP_QUERY_PKEY, &req,
+			    sizeof(req), &cmd);
+	if (err)
+		return err;
+	*pkey = le16_to_cpu(cmd.rsp.u.query_pkey.pkey);
+	return 0;
+}
+
+static int xibf_get_port_immutable(struct ib_device *ibdev, u32 port,
+				   struct ib_port_immutable *immutable)
+{
+	struct ib_port_attr attr = {};
+	int err;
+
+	err = xibf_fetch_port(to_xdev(ibdev), port, &attr);
+	if (err)
+		return err;
+	immutable->pkey_tbl_len = attr.pkey_tbl_len;
+	immutable->gid_tbl_len = attr.gid_tbl_len;
+	immutable->core_cap_flags = RDMA_CORE_PORT_IBA_IB;
+	immutable->max_mad_size = IB_MGMT_MAD_SIZE;
+	return 0;
+}
+
+static void xibf_get_dev_fw_str(struct ib_device *ibdev, char *str)
+{
+	u64 fw = to_xdev(ibdev)->attr.fw_ver;
+
+	snprintf(str, IB_FW_VERSION_NAME_MAX, "%llu.%llu.%llu",
+		 fw >> 32, (fw >> 16) & 0xffff, fw & 0xffff);
+}
+
+static const struct ib_device_ops xibf_dev_ops = {
+	.owner = THIS_MODULE,
+	.driver_id = RDMA_DRIVER_UNKNOWN,
+	.uverbs_abi_ver = XENIB_UVERBS_ABI_VERSION,
+
+	.get_dev_fw_str = xibf_get_dev_fw_str,
+	.get_port_immutable = xibf_get_port_immutable,
+	.query_device = xibf_query_device,
+	.query_gid = xibf_query_gid,
+	.query_pkey = xibf_query_pkey,
+	.query_port = xibf_query_port,
+};
+
+/**
+ * xibf_device_event() - deliver one validated event ring entry
+ * @xdev: the device
+ * @evt: private copy of the entry, accepted by xenib_event_check()
+ *
+ * Port and device events go to the RDMA core's consumers.  Object events
+ * (completions, CQ/QP/SRQ errors) name objects this version never
+ * creates, so they are counted as dropped.
+ *
+ * Context: hard irq (data event channel handler).
+ */
+void xibf_device_event(struct xibf_device *xdev,
+		       const struct xen_vibif_event *evt)
+{
+	struct ib_event ibev = {};
+
+	switch (evt->type) {
+	case XEN_VIBIF_EVT_PORT_EVENT:
+		if (le32_to_cpu(evt->handle) != 1)
+			break;
+		switch (evt->code) {
+		case XEN_VIBIF_IBEV_PORT_ACTIVE:
+		case XEN_VIBIF_IBEV_PORT_ERR:
+		case XEN_VIBIF_IBEV_LID_CHANGE:
+		case XEN_VIBIF_IBEV_PKEY_CHANGE:
+		case XEN_VIBIF_IBEV_SM_CHANGE:
+		case XEN_VIBIF_IBEV_CLIENT_REREGISTER:
+		case XEN_VIBIF_IBEV_GID_CHANGE:
+			ibev.event = evt->code;
+			ibev.element.port_num = 1;
+			goto dispatch;
+		}
+		break;
+	case XEN_VIBIF_EVT_DEVICE_FATAL:
+		ibev.event = IB_EVENT_DEVICE_FATAL;
+		goto dispatch;
+	default:
+		break;
+	}
+	atomic64_inc(&xdev->stats.dropped);
+	return;
+
+dispatch:
+	if (!READ_ONCE(xdev->registered))
+		return;
+	ibev.device = &xdev->ibdev;
+	ib_dispatch_event(&ibev);
+}
+
+static void xibf_fatal_work(struct work_struct *work)
+{
+	struct xibf_device *xdev = container_of(work, struct xibf_device,
+						fatal_work);
+
+	xenbus_dev_fatal(xdev->xbdev, -EIO,
+			 "backend misbehaved or stopped answering");
+}
+
+static void xibf_connect_work(struct work_struct *work)
+{
+	struct xibf_device *xdev = container_of(work, struct xibf_device,
+						connect_work);
+	int err;
+
+	/* The backend's Connected may be seen more than once. */
+	if (xdev->registered)
+		return;
+	err = xibf_device_register(xdev);
+	if (err) {
+		if (!xibf_cmd_is_dead(xdev))
+			xenbus_dev_fatal(xdev->xbdev, err,
+					 "registering the RDMA device");
+		return;
+	}
+	xenbus_switch_state(xdev->xbdev, XenbusStateConnected);
+}
+
+/**
+ * xibf_device_alloc() - allocate a connection and its ib_device
+ * @xbdev: the xenbus device
+ *
+ * Return: the device, with its channel not yet set up, or NULL.
+ *
+ * Context: process context, may sleep.
+ */
+struct xibf_device *xibf_device_alloc(struct xenbus_device *xbdev)
+{
+	struct xibf_device *xdev;
+
+	xdev = ib_alloc_device(xibf_device, ibdev);
+	if (!xdev)
+		return NULL;
+	xdev->xbdev = xbdev;
+	spin_lock_init(&xdev->ring_lock);
+	init_waitqueue_head(&xdev->slot_wq);
+	xdev->dead = true;
+	INIT_WORK(&xdev->fatal_work, xibf_fatal_work);
+	INIT_WORK(&xdev->connect_work, xibf_connect_work);
+	for (unsigned int i = 0; i < ARRAY_SIZE(xdev->ring_refs); i++)
+		xdev->ring_refs[i] = INVALID_GRANT_REF;
+	xdev->evt_ref = INVALID_GRANT_REF;
+	return xdev;
+}
+
+/**
+ * xibf_device_register() - query the backend and register xenib<N>
+ * @xdev: a device whose channel is up
+ *
+ * Return: 0 or a negative errno (the device stays unregistered).
+ *
+ * Context: process context (connect_work), may sleep.
+ */
+int xibf_device_register(struct xibf_device *xdev)
+{
+	struct ib_device *ibdev = &xdev->ibdev;
+	int err;
+
+	err = xibf_fetch_device(xdev);
+	if (err)
+		return err;
+	err = xibf_fetch_port(xdev, 1, &xdev->port_attr);
+	if (err)
+		return err;
+
+	ibdev->node_type = RDMA_NODE_IB_CA;
+	ibdev->phys_port_cnt = XEN_VIBIF_NUM_PORTS;
+	ibdev->dev.parent = &xdev->xbdev->dev;
+	ibdev->attrs = xdev->attr;
+	strscpy(ibdev->node_desc, "xenib paravirtual RDMA",
+		sizeof(ibdev->node_desc));
+	ib_set_device_ops(ibdev, &xibf_dev_ops);
+
+	/*
+	 * No DMA device: the frontend never maps memory for DMA itself, it
+	 * grants pages to the backend, whose device does the DMA.
+	 */
+	err = ib_register_device(ibdev, "xenib%d", NULL);
+	if (err) {
+		dev_err(&xdev->xbdev->dev, "ib_register_device: %d\n", err);
+		return err;
+	}
+	WRITE_ONCE(xdev->registered, true);
+	dev_info(&xdev->xbdev->dev,
+		 "registered %s (port state %d, %u command slots)\n",
+		 dev_name(&ibdev->dev), xdev->port_attr.state, xdev->nr_slots);
+	return 0;
+}
+
+/**
+ * xibf_device_free() - unregister and free a connection
+ * @xdev: the device; its channel must already be killed and its work
+ *	items cancelled
+ *
+ * Tells the RDMA core's consumers the device is gone
+ * (IB_EVENT_DEVICE_FATAL), unregisters it, tears the channel down and
+ * frees everything.
+ *
+ * Context: process context, may sleep.
+ */
+void xibf_device_free(struct xibf_device *xdev)
+{
+	/* The channel is dead: after this no handler dispatches events. */
+	if (xdev->data_irq > 0)
+		synchronize_irq(xdev->data_irq);
+	if (xdev->registered) {
+		struct ib_event ibev = {
+			.device = &xdev->ibdev,
+			.event = IB_EVENT_DEVICE_FATAL,
+		};
+
+		ib_dispatch_event(&ibev);
+		ib_unregister_device(&xdev->ibdev);
+		WRITE_ONCE(xdev->registered, false);
+	}
+	xibf_cmd_teardown(xdev);
+	ib_dealloc_device(&xdev->ibdev);
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xenib list: one line per vib device found under Dom0's
+ * /local/domain/0/backend/vib, with the frontend's state read from the
+ * path the backend directory names.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenstore.h>
+
+#include "xenib.h"
+
+const char cmd_list_help[] =
+	"Usage: xenib list\n"
+	"\n"
+	"List the vib devices whose backends live in this domain, from\n"
+	"/local/domain/0/backend/vib/DOMID/DEVID:\n"
+	"\n"
+	"  domid devid device port state-front state-back\n"
+	"\n"
+	"States are XenbusState names (Initialising, InitWait, Initialised,\n"
+	"Connected, Closing, Closed); '-' means the node is missing.  Prints\n"
+	"only the header if there are none.\n";
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned long x = strtoul(*(char *const *)a, NULL, 10);
+	unsigned long y = strtoul(*(char *const *)b, NULL, 10);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Directory entries sorted numerically; NULL (n = 0) if absent. */
+static char **numeric_dir(struct xs_handle *xs, const char *path,
+			  unsigned int *n)
+{
+	char **ents = xs_directory(xs, XBT_NULL, path, n);
+
+	if (!ents)
+		*n = 0;
+	else
+		qsort(ents, *n, sizeof(*ents), cmp_uint);
+	return ents;
+}
+
+static void print_dev(struct xs_handle *xs, const char *domid,
+		      const char *devid)
+{
+	unsigned int dom, dev_nr;
+	char *dev, *port, *fe;
+	int fstate = -1;
+	char be[128];
+
+	/* Not ours (not numbers): skip rather than guess. */
+	if (xenib_parse_uint(domid, XENIB_DOMID_MAX, &dom) ||
+	    xenib_parse_uint(devid, XENIB_DEVID_MAX, &dev_nr) ||
+	    xenib_backend_path(be, sizeof(be), dom, dev_nr))
+		return;
+	dev = xenib_xs_read(xs, be, "rdma-device");
+	port = xenib_xs_read(xs, be, "rdma-port");
+	fe = xenib_xs_read(xs, be, "frontend");
+	if (fe)
+		fstate = xenib_xs_read_state(xs, fe);
+	printf("%5s %5s %-10s %4s %-12s %s\n", domid, devid,
+	       dev ? dev : "-", port ? port : "-", xenib_state_name(fstate),
+	       xenib_state_name(xenib_xs_read_state(xs, be)));
+	free(dev);
+	free(port);
+	free(fe);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	char root[128], path[160], err[160];
+	unsigned int nd, nv, i, j;
+	char **doms, **devs;
+	struct xs_handle *xs;
+
+	if (xenib_parse_noargs(argc, argv, err, sizeof(err))) {
+		xenib_usage_err(argv[0], err);
+		return XENIB_EXIT_FAIL;
+	}
+	if (xenib_backend_type_path(root, sizeof(root)))
+		return XENIB_EXIT_FAIL;
+	xs = xenib_xs_open();
+	if (!xs)
+		return XENIB_EXIT_FAIL;
+
+	printf("%5s %5s %-10s %4s %-12s %s\n", "domid", "devid", "device",
+	       "port", "state-front", "state-back");
+	doms = numeric_dir(xs, root, &nd);
+	for (i = 0; i < nd; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, doms[i]);
+		devs = numeric_dir(xs, path, &nv);
+		for (j = 0; j < nv; j++)
+			print_dev(xs, doms[i], devs[j]);
+		free(devs);
+	}
+	free(doms);
+	xs_close(xs);
+	return XENIB_EXIT_OK;
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# run.sh OUTDIR SECONDS RUNS TARGET... - run each fuzz target bounded, from
+# OUTDIR/corpus-TARGET; one pass or fail per target; last line
+# "N passed, N failed".
+o=$1
+secs=$2
+runs=$3
+shift 3
+pass=0
+fail=0
+mkdir -p "$o/artifacts"
+for t in "$@"; do
+	log="$o/fuzz_$t.log"
+	if "$o/fuzz_$t" -max_total_time="$secs" -runs="$runs" -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$o/artifacts/$t-" "$o/corpus-$t" >"$log" 2>&1
+	then
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
+		echo "fuzz_$t: ok ($execs runs, $cov)"
+		pass=$((pass + 1))
+	else
+		echo "fuzz_$t: FAILED, see $log"
+		grep -E 'ERROR|runtime error|SUMMARY|Test unit written' "$log" | head -n 5
+		fail=$((fail + 1))
+	fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -21,6 +21,7 @@ XENIB_CACHE ?= /var/cache/xenib
 KVER ?= 6.12
 FUZZ_SECONDS ?= 30
 export XENIB_CACHE
+MAKEFLAGS += --no-print-directory
 
 TOP := $(CURDIR)
 O := $(TOP)/build

@@ -29,14 +29,32 @@ typedef int (*xibb_cmd_fn)(struct xibb_guest *guest,
 			   struct xen_vibif_response *rsp);
 
 /*
- * Opcodes without an entry are answered XEN_VIBIF_EOPNOTSUPP: the object
- * verbs are not implemented yet (docs/modules.md).
+ * Opcodes without an entry are answered XEN_VIBIF_EOPNOTSUPP (RESIZE_CQ,
+ * which the backend does not offer).
  */
 static const xibb_cmd_fn xibb_cmd_table[XEN_VIBIF_OP_COUNT] = {
 	[XEN_VIBIF_OP_QUERY_DEVICE] = xibb_query_device,
 	[XEN_VIBIF_OP_QUERY_PORT] = xibb_query_port,
 	[XEN_VIBIF_OP_QUERY_GID] = xibb_query_gid,
 	[XEN_VIBIF_OP_QUERY_PKEY] = xibb_query_pkey,
+	[XEN_VIBIF_OP_ALLOC_UCONTEXT] = xibb_alloc_ucontext,
+	[XEN_VIBIF_OP_DEALLOC_UCONTEXT] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_ALLOC_PD] = xibb_alloc_pd,
+	[XEN_VIBIF_OP_DEALLOC_PD] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_CREATE_CQ] = xibb_create_cq,
+	[XEN_VIBIF_OP_DESTROY_CQ] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_CREATE_QP] = xibb_create_qp,
+	[XEN_VIBIF_OP_MODIFY_QP] = xibb_modify_qp,
+	[XEN_VIBIF_OP_QUERY_QP] = xibb_query_qp,
+	[XEN_VIBIF_OP_DESTROY_QP] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_CREATE_SRQ] = xibb_create_srq,
+	[XEN_VIBIF_OP_MODIFY_SRQ] = xibb_modify_srq,
+	[XEN_VIBIF_OP_QUERY_SRQ] = xibb_query_srq,
+	[XEN_VIBIF_OP_DESTROY_SRQ] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_CREATE_AH] = xibb_create_ah,
+	[XEN_VIBIF_OP_DESTROY_AH] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_REG_MR] = xibb_reg_mr,
+	[XEN_VIBIF_OP_DEREG_MR] = xibb_obj_destroy_req,
 };
 
 /* Executes one private, not yet validated request into @rsp. */
@@ -67,7 +85,17 @@ static void xibb_cmd_one(struct xibb_guest *guest,
 		err = -EOPNOTSUPP;
 		goto out;
 	}
-	err = fn(guest, req, rsp);
+	/*
+	 * Object requests run under obj_lock, which the teardown and the
+	 * real device's removal also take; once the device is gone they
+	 * answer ENODEV.
+	 */
+	mutex_lock(&guest->obj_lock);
+	if (op >= XEN_VIBIF_OP_ALLOC_UCONTEXT && !guest->ibdev)
+		err = -ENODEV;
+	else
+		err = fn(guest, req, rsp);
+	mutex_unlock(&guest->obj_lock);
 
 out:
 	if (err) {

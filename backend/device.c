@@ -45,7 +45,9 @@ static u64 xibb_devcap_to_wire(const struct ib_device_attr *a)
 {
 	u64 devcap = 0;
 
-	/* SRQ and RESIZE_CQ need opcodes this backend does not run yet. */
+	/* RESIZE_CQ is not offered (it needs the data engine). */
+	if (a->max_srq > 0)
+		devcap |= XEN_VIBIF_DEVCAP_SRQ;
 	if (a->device_cap_flags & IB_DEVICE_RC_RNR_NAK_GEN)
 		devcap |= XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN;
 	if (a->device_cap_flags & IB_DEVICE_PORT_ACTIVE_EVENT)
@@ -156,10 +158,9 @@ int xibb_query_device(struct xibb_guest *guest,
 	r->max_pd = cpu_to_le32(xibb_clamp(a->max_pd, q->pd));
 	r->max_qp_rd_atom = cpu_to_le32(guest->limits.max_qp_rd_atom);
 	r->max_qp_init_rd_atom = cpu_to_le32(guest->limits.max_qp_init_rd_atom);
-	/* No SRQ opcodes yet: no SRQs. */
-	r->max_srq = 0;
-	r->max_srq_wr = 0;
-	r->max_srq_sge = 0;
+	r->max_srq = cpu_to_le32(xibb_clamp(a->max_srq, q->srq));
+	r->max_srq_wr = cpu_to_le32(guest->limits.max_srq_wr);
+	r->max_srq_sge = cpu_to_le32(guest->limits.max_srq_sge);
 	r->max_ah = cpu_to_le32(xibb_clamp(a->max_ah, q->ah));
 	r->max_inline_data = cpu_to_le32(guest->limits.max_inline_data);
 	r->num_comp_vectors = cpu_to_le32(guest->limits.num_comp_vectors);

@@ -18,6 +18,11 @@
 #include <xen/page.h>
 #include <xen/xenbus.h>
 
+/* Every guest, for the ib_client (obj.c); guarded by xibb_guests_lock. */
+LIST_HEAD(xibb_guests);
+/* Guards xibb_guests; process context only; taken before guest->obj_lock. */
+DEFINE_MUTEX(xibb_guests_lock);
+
 /* Reads a quota-* key, falling back to the module parameter. */
 static u32 xibb_read_quota(struct xenbus_device *dev, const char *key,
 			   unsigned int def)
@@ -47,6 +52,9 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	guest->xbdev = xbdev;
 	guest->domid = xbdev->otherend_id;
 	mutex_init(&guest->lock);
+	mutex_init(&guest->obj_lock);
+	spin_lock_init(&guest->evt_lock);
+	xa_init_flags(&guest->objs, XA_FLAGS_ALLOC1);
 	INIT_WORK(&guest->cmd_work, xibb_cmd_work);
 
 	name = xenbus_read(XBT_NIL, xbdev->nodename, "rdma-device", NULL);
@@ -77,6 +85,10 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 					   xibb_def_quota_cqe);
 	guest->quota.qp_wr = xibb_read_quota(xbdev, "quota-qp-wr",
 					     xibb_def_quota_qp_wr);
+
+	mutex_lock(&xibb_guests_lock);
+	list_add(&guest->list, &xibb_guests);
+	mutex_unlock(&xibb_guests_lock);
 	return guest;
 }
 
@@ -88,7 +100,11 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
  */
 void xibb_guest_free(struct xibb_guest *guest)
 {
+	mutex_lock(&xibb_guests_lock);
+	list_del(&guest->list);
+	mutex_unlock(&xibb_guests_lock);
 	xibb_guest_disconnect(guest);
+	xa_destroy(&guest->objs);
 	kfree(guest);
 }
 
@@ -247,7 +263,11 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	err = xenbus_map_ring_valloc(dev, &evt_ref, 1, &addr);
 	if (err)
 		goto err_disconnect;
+	spin_lock_irq(&guest->evt_lock);
 	guest->evt_page = addr;
+	guest->evt_prod = 0;
+	guest->evt_broken = false;
+	spin_unlock_irq(&guest->evt_lock);
 
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn,
 							    xibb_cmd_interrupt,
@@ -269,6 +289,13 @@ int xibb_guest_connect(struct xibb_guest *guest)
 		goto err_disconnect;
 	}
 	guest->data_irq = err;
+
+	err = xibb_guest_attach_device(guest);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "attaching to %s",
+				 guest->rdma_name);
+		goto err_disconnect;
+	}
 
 	guest->connected = true;
 	mutex_unlock(&guest->lock);
@@ -294,10 +321,10 @@ err_unlock:
  * xibb_guest_disconnect() - the one teardown of a guest's connection
  * @guest: the guest
  *
- * Stops servicing the ring, unbinds both event channels and unmaps the
- * guest's pages.  Idempotent, safe on half-built state, never waits for
- * the guest.  Objects the guest created will be destroyed here too, once
- * the backend creates any.
+ * Stops servicing the ring, destroys every object the guest owns (QPs,
+ * SRQs, AHs, MRs, CQs, PDs, contexts, each unmapping its guest pages),
+ * lets go of the real device, unbinds both event channels and unmaps the
+ * rings.  Idempotent, safe on half-built state, never waits for the guest.
  *
  * Context: process context, may sleep.
  */
@@ -315,6 +342,9 @@ void xibb_guest_disconnect(struct xibb_guest *guest)
 		synchronize_irq(guest->irq);
 	cancel_work_sync(&guest->cmd_work);
 
+	/* Before the channels go: the shadows' handlers post events. */
+	xibb_guest_release_device(guest, false);
+
 	if (guest->data_irq > 0) {
 		unbind_from_irqhandler(guest->data_irq, guest);
 		guest->data_irq = 0;
@@ -326,8 +356,12 @@ void xibb_guest_disconnect(struct xibb_guest *guest)
 	clear_bit(0, &guest->eoi_pending);
 
 	if (guest->evt_page) {
-		xenbus_unmap_ring_vfree(dev, guest->evt_page);
+		void *page = guest->evt_page;
+
+		spin_lock_irq(&guest->evt_lock);
 		guest->evt_page = NULL;
+		spin_unlock_irq(&guest->evt_lock);
+		xenbus_unmap_ring_vfree(dev, page);
 	}
 	if (guest->ring_addr) {
 		xenbus_unmap_ring_vfree(dev, guest->ring_addr);

@@ -107,11 +107,16 @@ static int __init xibb_init(void)
 	if (!xibb_wq)
 		return -ENOMEM;
 
-	err = xibb_xenbus_init();
+	err = xibb_client_init();
 	if (err)
 		goto err_destroy_wq;
+	err = xibb_xenbus_init();
+	if (err)
+		goto err_client_exit;
 	return 0;
 
+err_client_exit:
+	xibb_client_exit();
 err_destroy_wq:
 	destroy_workqueue(xibb_wq);
 	return err;
@@ -122,6 +127,7 @@ static void __exit xibb_exit(void)
 {
 	/* Removes every device: xibb_guest_disconnect() for each guest. */
 	xibb_xenbus_exit();
+	xibb_client_exit();
 	destroy_workqueue(xibb_wq);
 }
 module_exit(xibb_exit);

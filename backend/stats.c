@@ -62,12 +62,29 @@ static ssize_t ring_errors_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(ring_errors);
 
+static ssize_t events_show(struct device *dev,
+			   struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, events));
+}
+static DEVICE_ATTR_RO(events);
+
+static ssize_t events_dropped_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf,
+			      offsetof(struct xibb_stats, events_dropped));
+}
+static DEVICE_ATTR_RO(events_dropped);
+
 static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_requests.attr,
 	&dev_attr_rejected.attr,
 	&dev_attr_failed.attr,
 	&dev_attr_kicks.attr,
 	&dev_attr_ring_errors.attr,
+	&dev_attr_events.attr,
+	&dev_attr_events_dropped.attr,
 	NULL
 };
 

@@ -17,10 +17,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <rdma/ib_verbs.h>
+#include <rdma/xenib-abi.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include <xen/interface/io/vibif.h>
@@ -42,6 +47,212 @@ extern unsigned int xibb_def_quota_qp_wr;
 
 /* Runs every guest's command work (main.c). */
 extern struct workqueue_struct *xibb_wq;
+
+/* Every guest, for the ib_client's remove callback (guest.c). */
+extern struct list_head xibb_guests;
+extern struct mutex xibb_guests_lock;
+
+/*
+ * Object kinds, in the order xibb_guest_disconnect() destroys them
+ * (reversed: QPs first, contexts last).
+ */
+enum xibb_kind {
+	XIBB_KIND_NONE,
+	XIBB_KIND_UCONTEXT,
+	XIBB_KIND_PD,
+	XIBB_KIND_CQ,
+	XIBB_KIND_MR,
+	XIBB_KIND_AH,
+	XIBB_KIND_SRQ,
+	XIBB_KIND_QP,
+	XIBB_KIND_COUNT,
+};
+
+/*
+ * A handle is kind (4 bits) | generation (8 bits) | table index (20 bits):
+ * a handle of the wrong kind, a stale one (the slot was reused) and a
+ * forged one all fail the lookup.  Index 0 is never used, so no handle is
+ * XEN_VIBIF_HANDLE_NONE.
+ */
+#define XIBB_HANDLE_KIND_SHIFT	28
+#define XIBB_HANDLE_GEN_SHIFT	20
+#define XIBB_HANDLE_GEN_MASK	0xff
+#define XIBB_HANDLE_IDX_MASK	0xfffff
+
+/**
+ * struct xibb_obj - what every guest object starts with
+ * @handle: the handle the guest knows it by
+ * @kind: enum xibb_kind
+ * @users: objects that name this one (a QP names its PD, CQs, SRQ, ...);
+ *	a destroy request for an object with users answers EBUSY
+ */
+struct xibb_obj {
+	u32 handle;
+	u8 kind;
+	u32 users;
+};
+
+/**
+ * struct xibb_gmap - guest pages mapped into this domain
+ * @npages: pages mapped
+ * @readonly: mapped read-only
+ * @pages: the pages (from gnttab_alloc_pages())
+ * @handles: grant handles, for the unmap
+ * @vaddr: contiguous kernel mapping (vmap()), NULL if none
+ */
+struct xibb_gmap {
+	u32 npages;
+	bool readonly;
+	struct page **pages;
+	grant_handle_t *handles;
+	void *vaddr;
+};
+
+/**
+ * struct xibb_ucontext - a guest user context
+ * @obj: handle and users
+ * @db: the doorbell page (hostile: hints only)
+ * @db_xa: QPs and SRQs by doorbell index (the engine's lookup; also makes
+ *	db indices unique)
+ */
+struct xibb_ucontext {
+	struct xibb_obj obj;
+	struct xenib_db_page *db;
+	struct xarray db_xa;
+};
+
+/**
+ * struct xibb_pd - a guest PD and its shadow
+ * @obj: handle and users
+ * @uc: owning context or NULL
+ * @pd: the shadow PD
+ * @reg_qp: private RC QP (in @pd, connected to itself) that executes the
+ *	REG_MR work requests of this PD's MRs; created on first use
+ */
+struct xibb_pd {
+	struct xibb_obj obj;
+	struct xibb_ucontext *uc;
+	struct ib_pd *pd;
+	struct ib_qp *reg_qp;
+};
+
+/**
+ * struct xibb_cq - a guest CQ and its shadow
+ * @obj: handle and users
+ * @guest: the owner (for the event handlers)
+ * @uc: owning context or NULL
+ * @cq: the shadow CQ
+ * @buf: the guest's CQ buffer (vmapped)
+ * @log_nslots: 2^log_nslots CQEs in @buf
+ */
+struct xibb_cq {
+	struct xibb_obj obj;
+	struct xibb_guest *guest;
+	struct xibb_ucontext *uc;
+	struct ib_cq *cq;
+	struct xibb_gmap buf;
+	u8 log_nslots;
+};
+
+/**
+ * struct xibb_srq - a guest SRQ and its shadow
+ * @obj: handle and users
+ * @guest: the owner
+ * @uc: owning context
+ * @pd: its PD
+ * @srq: the shadow SRQ
+ * @buf: the guest's SRQ buffer (vmapped)
+ * @db_index: doorbell index in @uc
+ * @wqe_shift: slot size 2^wqe_shift
+ * @log_nslots: 2^log_nslots slots
+ * @max_wr: granted depth
+ * @max_sge: granted SGEs per WQE
+ */
+struct xibb_srq {
+	struct xibb_obj obj;
+	struct xibb_guest *guest;
+	struct xibb_ucontext *uc;
+	struct xibb_pd *pd;
+	struct ib_srq *srq;
+	struct xibb_gmap buf;
+	u32 db_index;
+	u8 wqe_shift;
+	u8 log_nslots;
+	u32 max_wr;
+	u32 max_sge;
+};
+
+/**
+ * struct xibb_qp - a guest QP and its shadow
+ * @obj: handle and users
+ * @guest: the owner
+ * @uc: owning context
+ * @pd: its PD
+ * @send_cq: its send CQ
+ * @recv_cq: its receive CQ
+ * @srq: its SRQ or NULL
+ * @qp: the shadow QP
+ * @sq: the guest's send queue buffer (vmapped)
+ * @rq: the guest's receive queue buffer (vmapped; empty with an SRQ)
+ * @db_index: doorbell index in @uc
+ * @qp_type: XEN_VIBIF_QPT_*
+ * @sq_sig_all: every send WQE signals
+ * @sq_wqe_shift: send slot size 2^shift
+ * @rq_wqe_shift: receive slot size 2^shift
+ * @sq_log_nslots: 2^sq_log_nslots send slots
+ * @rq_log_nslots: 2^rq_log_nslots receive slots
+ * @cap: capacities granted to the guest
+ */
+struct xibb_qp {
+	struct xibb_obj obj;
+	struct xibb_guest *guest;
+	struct xibb_ucontext *uc;
+	struct xibb_pd *pd;
+	struct xibb_cq *send_cq;
+	struct xibb_cq *recv_cq;
+	struct xibb_srq *srq;
+	struct ib_qp *qp;
+	struct xibb_gmap sq;
+	struct xibb_gmap rq;
+	u32 db_index;
+	u8 qp_type;
+	bool sq_sig_all;
+	u8 sq_wqe_shift;
+	u8 rq_wqe_shift;
+	u8 sq_log_nslots;
+	u8 rq_log_nslots;
+	struct ib_qp_cap cap;
+};
+
+/**
+ * struct xibb_ah - a guest AH and its shadow
+ * @obj: handle and users
+ * @pd: its PD
+ * @ah: the shadow AH
+ */
+struct xibb_ah {
+	struct xibb_obj obj;
+	struct xibb_pd *pd;
+	struct ib_ah *ah;
+};
+
+/**
+ * struct xibb_mr - a guest MR and its shadow
+ * @obj: handle and users
+ * @pd: its PD
+ * @mr: the shadow MR (IB_MR_TYPE_MEM_REG, registered by REG_MR)
+ * @pages: the guest's pages
+ * @sgt: @pages as a scatterlist
+ * @nents: entries of @sgt mapped for DMA, 0 if not mapped
+ */
+struct xibb_mr {
+	struct xibb_obj obj;
+	struct xibb_pd *pd;
+	struct ib_mr *mr;
+	struct xibb_gmap pages;
+	struct sg_table sgt;
+	int nents;
+};
 
 /**
  * struct xibb_quota - what one guest may hold (xenstore quota-* keys)
@@ -74,6 +285,8 @@ struct xibb_quota {
  * @failed: requests answered with a status other than XEN_VIBIF_OK
  * @kicks: notifications on the data event channel
  * @ring_errors: times the frontend corrupted the control ring indices
+ * @events: events written to the event ring
+ * @events_dropped: events dropped (ring full or frontend broken)
  */
 struct xibb_stats {
 	atomic64_t requests;
@@ -81,6 +294,8 @@ struct xibb_stats {
 	atomic64_t failed;
 	atomic64_t kicks;
 	atomic64_t ring_errors;
+	atomic64_t events;
+	atomic64_t events_dropped;
 };
 
 /**
@@ -105,6 +320,22 @@ struct xibb_stats {
  * @cmd_work: services the control ring (on xibb_wq)
  * @eoi_pending: an event on @irq waits for its late EOI (bit 0)
  * @eoi_found: requests were found since the last EOI (only @cmd_work)
+ * @list: entry in xibb_guests
+ * @obj_lock: guards the object table, @ibdev and everything below it;
+ *	held by @cmd_work while it executes a request, by the teardown and
+ *	by the ib_client's remove callback (process context only)
+ * @ibdev: the real device, held from connection until teardown or until
+ *	the device is unregistered; NULL then
+ * @objs: every object of the guest, by handle index
+ * @gen: generation of the next handle
+ * @nr_objs: objects per kind, against the quotas
+ * @pinned: guest pages mapped now, against quota.pinned_pages
+ * @reg_cq: private CQ of the PDs' REG_MR QPs
+ * @event_handler: the real device's async events (port events)
+ * @evt_lock: serialises event ring producers (any context); guards
+ *	@evt_prod and @evt_broken and the use of @evt_page by producers
+ * @evt_prod: private event ring producer index
+ * @evt_broken: the frontend corrupted the event ring; no more events
  * @stats: counters
  */
 struct xibb_guest {
@@ -130,6 +361,21 @@ struct xibb_guest {
 	struct work_struct cmd_work;
 	unsigned long eoi_pending;
 	bool eoi_found;
+
+	struct list_head list;
+	struct mutex obj_lock;		/* see @obj_lock above */
+	struct ib_device *ibdev;
+	struct xarray objs;
+	u8 gen;
+	u32 nr_objs[XIBB_KIND_COUNT];
+	u32 pinned;
+	struct ib_cq *reg_cq;
+	struct ib_event_handler event_handler;
+
+	spinlock_t evt_lock;		/* see @evt_lock above */
+	u32 evt_prod;
+	bool evt_broken;
+
 	struct xibb_stats stats;
 };
 
@@ -149,6 +395,96 @@ void xibb_guest_free(struct xibb_guest *guest);
 int xibb_guest_connect(struct xibb_guest *guest);
 void xibb_guest_disconnect(struct xibb_guest *guest);
 struct ib_device *xibb_guest_ibdev(struct xibb_guest *guest);
+
+/* obj.c */
+int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind);
+void xibb_obj_del(struct xibb_guest *guest, struct xibb_obj *obj);
+struct xibb_obj *xibb_obj_find(struct xibb_guest *guest, u32 handle, u8 kind);
+int xibb_obj_destroy_req(struct xibb_guest *guest,
+			 const struct xen_vibif_request *req,
+			 struct xen_vibif_response *rsp);
+void xibb_obj_destroy_all(struct xibb_guest *guest);
+int xibb_guest_attach_device(struct xibb_guest *guest);
+void xibb_guest_release_device(struct xibb_guest *guest, bool fatal);
+int xibb_client_init(void);
+void xibb_client_exit(void);
+
+/* gmap.c */
+int xibb_gmap_pgdir(struct xibb_guest *guest,
+		    const struct xen_vibif_pgdir *pgdir, bool readonly,
+		    bool vmapped, struct xibb_gmap *map);
+void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map);
+
+/* event.c */
+void xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,
+		     u32 data);
+void xibb_port_event(struct ib_event_handler *handler, struct ib_event *ev);
+void xibb_cq_event(struct ib_event *ev, void *ctx);
+void xibb_qp_event(struct ib_event *ev, void *ctx);
+void xibb_srq_event(struct ib_event *ev, void *ctx);
+
+/* context.c */
+int xibb_alloc_ucontext(struct xibb_guest *guest,
+			const struct xen_vibif_request *req,
+			struct xen_vibif_response *rsp);
+void xibb_ucontext_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
+struct xibb_ucontext *xibb_ucontext_get(struct xibb_guest *guest, u32 handle,
+					bool optional, int *err);
+
+/* pd.c */
+int xibb_alloc_pd(struct xibb_guest *guest,
+		  const struct xen_vibif_request *req,
+		  struct xen_vibif_response *rsp);
+void xibb_pd_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
+struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd);
+
+/* cq.c */
+int xibb_create_cq(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp);
+void xibb_cq_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
+
+/* qp.c */
+int xibb_create_qp(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp);
+int xibb_modify_qp(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp);
+int xibb_query_qp(struct xibb_guest *guest,
+		  const struct xen_vibif_request *req,
+		  struct xen_vibif_response *rsp);
+void xibb_qp_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
+
+/* srq.c */
+int xibb_create_srq(struct xibb_guest *guest,
+		    const struct xen_vibif_request *req,
+		    struct xen_vibif_response *rsp);
+int xibb_modify_srq(struct xibb_guest *guest,
+		    const struct xen_vibif_request *req,
+		    struct xen_vibif_response *rsp);
+int xibb_query_srq(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp);
+void xibb_srq_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
+
+/* ah.c */
+int xibb_ah_attr_from_wire(struct xibb_guest *guest,
+			   const struct xen_vibif_ah_attr *w,
+			   struct rdma_ah_attr *ah);
+void xibb_ah_attr_to_wire(struct xibb_guest *guest,
+			  const struct rdma_ah_attr *ah,
+			  struct xen_vibif_ah_attr *w);
+int xibb_create_ah(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp);
+void xibb_ah_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
+
+/* mr.c */
+int xibb_reg_mr(struct xibb_guest *guest,
+		const struct xen_vibif_request *req,
+		struct xen_vibif_response *rsp);
+void xibb_mr_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 
 /* cmd.c */
 void xibb_cmd_work(struct work_struct *work);

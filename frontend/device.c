@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xen-ibfront: the ib_device, its device-level verbs and async events.
+ * xen-ibfront: the ib_device, its device-level verbs, the ops tables and
+ * async events.
  *
- * Version 1 of the frontend forwards the query verbs.  The object verbs
- * (ucontext, PD, CQ, QP, SRQ, MR, AH) are not offered yet, and neither is
- * the in-kernel fast path (post_send, poll_cq, ...): without them the RDMA
- * core treats xenib<N> as a device without kernel verbs
- * (kverbs_provider == 0), so in-kernel clients such as ib_mad do not bind
- * to it.  See docs/modules.md.
+ * Every verb is forwarded to the backend (one file per object kind).  The
+ * in-kernel fast path (post_send/post_recv with work requests, poll_cq,
+ * req_notify_cq, get_dma_mr) exists only so that the RDMA core accepts the
+ * device; it refuses everything but the userlib kick (docs/modules.md).
+ * SRQ and RESIZE_CQ ops are installed only if the backend offers them.
  *
  * The port is shown with the InfiniBand link layer and a GID table filled
  * from the backend (QUERY_GID), whatever the backing port's link layer is:
@@ -41,6 +41,17 @@ static_assert(XEN_VIBIF_IBEV_PKEY_CHANGE == IB_EVENT_PKEY_CHANGE);
 static_assert(XEN_VIBIF_IBEV_SM_CHANGE == IB_EVENT_SM_CHANGE);
 static_assert(XEN_VIBIF_IBEV_CLIENT_REREGISTER == IB_EVENT_CLIENT_REREGISTER);
 static_assert(XEN_VIBIF_IBEV_GID_CHANGE == IB_EVENT_GID_CHANGE);
+static_assert(XEN_VIBIF_IBEV_QP_FATAL == IB_EVENT_QP_FATAL);
+static_assert(XEN_VIBIF_IBEV_QP_REQ_ERR == IB_EVENT_QP_REQ_ERR);
+static_assert(XEN_VIBIF_IBEV_QP_ACCESS_ERR == IB_EVENT_QP_ACCESS_ERR);
+static_assert(XEN_VIBIF_IBEV_COMM_EST == IB_EVENT_COMM_EST);
+static_assert(XEN_VIBIF_IBEV_SQ_DRAINED == IB_EVENT_SQ_DRAINED);
+static_assert(XEN_VIBIF_IBEV_PATH_MIG == IB_EVENT_PATH_MIG);
+static_assert(XEN_VIBIF_IBEV_PATH_MIG_ERR == IB_EVENT_PATH_MIG_ERR);
+static_assert(XEN_VIBIF_IBEV_SRQ_ERR == IB_EVENT_SRQ_ERR);
+static_assert(XEN_VIBIF_IBEV_SRQ_LIMIT_REACHED == IB_EVENT_SRQ_LIMIT_REACHED);
+static_assert(XEN_VIBIF_IBEV_QP_LAST_WQE_REACHED ==
+	      IB_EVENT_QP_LAST_WQE_REACHED);
 
 static u64 xibf_devcap_from_wire(u64 devcap)
 {
@@ -99,6 +110,7 @@ static int xibf_fetch_device(struct xibf_device *xdev)
 	a->local_ca_ack_delay = r->local_ca_ack_delay;
 	a->atomic_cap = min_t(u8, r->atomic_cap, XEN_VIBIF_ATOMIC_GLOB);
 	a->masked_atomic_cap = IB_ATOMIC_NONE;
+	xdev->max_inline_data = le32_to_cpu(r->max_inline_data);
 	xdev->ibdev.num_comp_vectors =
 		clamp_t(u32, le32_to_cpu(r->num_comp_vectors), 1, 256);
 	return 0;
@@ -233,22 +245,173 @@ static const struct ib_device_ops xibf_dev_ops = {
 	.driver_id = RDMA_DRIVER_UNKNOWN,
 	.uverbs_abi_ver = XENIB_UVERBS_ABI_VERSION,
 
+	.alloc_pd = xibf_alloc_pd,
+	.alloc_ucontext = xibf_alloc_ucontext,
+	.create_ah = xibf_create_ah,
+	.create_cq = xibf_create_cq,
+	.create_qp = xibf_create_qp,
+	.create_user_ah = xibf_create_ah,
+	.dealloc_pd = xibf_dealloc_pd,
+	.dealloc_ucontext = xibf_dealloc_ucontext,
+	.dereg_mr = xibf_dereg_mr,
+	.destroy_ah = xibf_destroy_ah,
+	.destroy_cq = xibf_destroy_cq,
+	.destroy_qp = xibf_destroy_qp,
+	.disassociate_ucontext = xibf_disassociate_ucontext,
 	.get_dev_fw_str = xibf_get_dev_fw_str,
+	.get_dma_mr = xibf_get_dma_mr,
 	.get_port_immutable = xibf_get_port_immutable,
+	.mmap = xibf_mmap,
+	.modify_qp = xibf_modify_qp,
+	.poll_cq = xibf_poll_cq,
+	.post_recv = xibf_post_recv,
+	.post_send = xibf_post_send,
 	.query_device = xibf_query_device,
 	.query_gid = xibf_query_gid,
 	.query_pkey = xibf_query_pkey,
 	.query_port = xibf_query_port,
+	.query_qp = xibf_query_qp,
+	.reg_user_mr = xibf_reg_user_mr,
+	.req_notify_cq = xibf_req_notify_cq,
+
+	INIT_RDMA_OBJ_SIZE(ib_ah, xibf_ah, ibah),
+	INIT_RDMA_OBJ_SIZE(ib_cq, xibf_cq, ibcq),
+	INIT_RDMA_OBJ_SIZE(ib_pd, xibf_pd, ibpd),
+	INIT_RDMA_OBJ_SIZE(ib_qp, xibf_qp, ibqp),
+	INIT_RDMA_OBJ_SIZE(ib_ucontext, xibf_ucontext, ibuc),
 };
+
+/* Installed when QUERY_DEVICE reports XEN_VIBIF_DEVCAP_SRQ. */
+static const struct ib_device_ops xibf_srq_ops = {
+	.create_srq = xibf_create_srq,
+	.destroy_srq = xibf_destroy_srq,
+	.modify_srq = xibf_modify_srq,
+	.post_srq_recv = xibf_post_srq_recv,
+	.query_srq = xibf_query_srq,
+
+	INIT_RDMA_OBJ_SIZE(ib_srq, xibf_srq, ibsrq),
+};
+
+/* Installed when QUERY_DEVICE reports XEN_VIBIF_DEVCAP_RESIZE_CQ. */
+static const struct ib_device_ops xibf_resize_cq_ops = {
+	.resize_cq = xibf_resize_cq,
+};
+
+/**
+ * xibf_destroy_result() - what a destroy verb returns for a command result
+ * @err: the result of the destroy command
+ *
+ * Only the backend's XEN_VIBIF_EBUSY (the object is still in use) keeps
+ * the object alive.  Any other failure means the backend no longer has it
+ * or is gone (the connection is dead and the backend frees everything on
+ * its side), so the guest's object is released.
+ *
+ * Return: -EBUSY or 0.
+ *
+ * Context: any.
+ */
+int xibf_destroy_result(int err)
+{
+	return err == -EBUSY ? -EBUSY : 0;
+}
+
+/**
+ * xibf_destroy_handle() - send a destroy command for one object
+ * @xdev: the device
+ * @opcode: XEN_VIBIF_OP_DESTROY_* / DEALLOC_* / DEREG_MR
+ * @handle: the object
+ *
+ * Return: as xibf_destroy_result().
+ *
+ * Context: process context, may sleep.
+ */
+int xibf_destroy_handle(struct xibf_device *xdev, u16 opcode, u32 handle)
+{
+	struct xen_vibif_handle_req req = {};
+	struct xibf_cmd cmd;
+
+	req.handle = cpu_to_le32(handle);
+	return xibf_destroy_result(xibf_cmd_exec(xdev, opcode, &req,
+						 sizeof(req), &cmd));
+}
+
+/* Delivers an object event.  Runs with the object's xarray locked. */
+static bool xibf_object_event(struct xibf_device *xdev,
+			      const struct xen_vibif_event *evt)
+{
+	u32 handle = le32_to_cpu(evt->handle);
+	struct ib_event ibev = {
+		.device = &xdev->ibdev,
+		.event = evt->code,
+	};
+	bool found = false;
+	unsigned long flags;
+
+	switch (evt->type) {
+	case XEN_VIBIF_EVT_COMP:
+	case XEN_VIBIF_EVT_CQ_ERR: {
+		struct xibf_cq *cq;
+
+		xa_lock_irqsave(&xdev->cq_xa, flags);
+		cq = xa_load(&xdev->cq_xa, handle);
+		if (cq) {
+			found = true;
+			if (evt->type == XEN_VIBIF_EVT_COMP) {
+				if (cq->ibcq.comp_handler)
+					cq->ibcq.comp_handler(&cq->ibcq,
+							      cq->ibcq.cq_context);
+			} else if (cq->ibcq.event_handler) {
+				ibev.element.cq = &cq->ibcq;
+				cq->ibcq.event_handler(&ibev,
+						       cq->ibcq.cq_context);
+			}
+		}
+		xa_unlock_irqrestore(&xdev->cq_xa, flags);
+		break;
+	}
+	case XEN_VIBIF_EVT_QP_EVENT: {
+		struct xibf_qp *qp;
+
+		xa_lock_irqsave(&xdev->qp_xa, flags);
+		qp = xa_load(&xdev->qp_xa, handle);
+		if (qp) {
+			found = true;
+			ibev.element.qp = &qp->ibqp;
+			if (qp->ibqp.event_handler)
+				qp->ibqp.event_handler(&ibev,
+						       qp->ibqp.qp_context);
+		}
+		xa_unlock_irqrestore(&xdev->qp_xa, flags);
+		break;
+	}
+	case XEN_VIBIF_EVT_SRQ_EVENT: {
+		struct xibf_srq *srq;
+
+		xa_lock_irqsave(&xdev->srq_xa, flags);
+		srq = xa_load(&xdev->srq_xa, handle);
+		if (srq) {
+			found = true;
+			ibev.element.srq = &srq->ibsrq;
+			if (srq->ibsrq.event_handler)
+				srq->ibsrq.event_handler(&ibev,
+							 srq->ibsrq.srq_context);
+		}
+		xa_unlock_irqrestore(&xdev->srq_xa, flags);
+		break;
+	}
+	}
+	return found;
+}
 
 /**
  * xibf_device_event() - deliver one validated event ring entry
  * @xdev: the device
  * @evt: private copy of the entry, accepted by xenib_event_check()
  *
- * Port and device events go to the RDMA core's consumers.  Object events
- * (completions, CQ/QP/SRQ errors) name objects this version never
- * creates, so they are counted as dropped.
+ * Port and device events go to the RDMA core's consumers; completion
+ * events to the CQ's comp_handler; CQ, QP and SRQ events to the object's
+ * event_handler.  An event naming no live object (it raced with the
+ * object's destruction) is counted as dropped.
  *
  * Context: hard irq (data event channel handler).
  */
@@ -278,6 +441,9 @@ void xibf_device_event(struct xibf_device *xdev,
 		ibev.event = IB_EVENT_DEVICE_FATAL;
 		goto dispatch;
 	default:
+		if (READ_ONCE(xdev->registered) &&
+		    xibf_object_event(xdev, evt))
+			return;
 		break;
 	}
 	atomic64_inc(&xdev->stats.dropped);
@@ -339,6 +505,9 @@ struct xibf_device *xibf_device_alloc(struct xenbus_device *xbdev)
 	xdev->dead = true;
 	INIT_WORK(&xdev->fatal_work, xibf_fatal_work);
 	INIT_WORK(&xdev->connect_work, xibf_connect_work);
+	xa_init_flags(&xdev->cq_xa, XA_FLAGS_LOCK_IRQ);
+	xa_init_flags(&xdev->qp_xa, XA_FLAGS_LOCK_IRQ);
+	xa_init_flags(&xdev->srq_xa, XA_FLAGS_LOCK_IRQ);
 	for (unsigned int i = 0; i < ARRAY_SIZE(xdev->ring_refs); i++)
 		xdev->ring_refs[i] = INVALID_GRANT_REF;
 	xdev->evt_ref = INVALID_GRANT_REF;
@@ -372,6 +541,10 @@ int xibf_device_register(struct xibf_device *xdev)
 	strscpy(ibdev->node_desc, "xenib paravirtual RDMA",
 		sizeof(ibdev->node_desc));
 	ib_set_device_ops(ibdev, &xibf_dev_ops);
+	if (xdev->devcap & XEN_VIBIF_DEVCAP_SRQ)
+		ib_set_device_ops(ibdev, &xibf_srq_ops);
+	if (xdev->devcap & XEN_VIBIF_DEVCAP_RESIZE_CQ)
+		ib_set_device_ops(ibdev, &xibf_resize_cq_ops);
 
 	/*
 	 * No DMA device: the frontend never maps memory for DMA itself, it
@@ -416,5 +589,8 @@ void xibf_device_free(struct xibf_device *xdev)
 		WRITE_ONCE(xdev->registered, false);
 	}
 	xibf_cmd_teardown(xdev);
+	xa_destroy(&xdev->cq_xa);
+	xa_destroy(&xdev->qp_xa);
+	xa_destroy(&xdev->srq_xa);
 	ib_dealloc_device(&xdev->ibdev);
 }

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen-ibback: completion queues.
+ *
+ * A guest CQ is the guest's CQ buffer, mapped and vmapped here, plus a
+ * shadow CQ of the same size on the real device.  The data engine (not in
+ * this version) polls the shadow CQ, writes CQEs into the buffer and raises
+ * XEN_VIBIF_EVT_COMP for an armed CQ; the shadow's completion handler is
+ * its hook.  CQ errors of the shadow reach the guest as
+ * XEN_VIBIF_EVT_CQ_ERR.  RESIZE_CQ is not offered.
+ *
+ * Copyright (c) 2025 The xenib authors.
+ */
+
+#include "xenib_back.h"
+
+#include <linux/slab.h>
+
+/* The shadow CQ's completion handler: the data engine's hook. */
+static void xibb_cq_comp(struct ib_cq *ibcq, void *ctx)
+{
+}
+
+/**
+ * xibb_create_cq() - XEN_VIBIF_OP_CREATE_CQ
+ * @guest: the guest
+ * @req: validated private copy (log_nslots, comp_vector and the directory
+ *	are within the guest's limits)
+ * @rsp: response: handle and CQE count
+ *
+ * Return: 0, -ENOENT, -EDQUOT, -EFAULT, or the device's error.
+ *
+ * Context: process context (cmd_work), guest->obj_lock held.
+ */
+int xibb_create_cq(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp)
+{
+	const struct xen_vibif_create_cq_req *r = &req->u.create_cq;
+	struct ib_cq_init_attr ca = {
+		.cqe = BIT(r->log_nslots),
+		.comp_vector = le32_to_cpu(r->comp_vector),
+	};
+	struct xibb_ucontext *uc;
+	struct xibb_cq *cq;
+	int err;
+
+	uc = xibb_ucontext_get(guest, le32_to_cpu(r->ucontext), true, &err);
+	if (err)
+		return err;
+	cq = kzalloc(sizeof(*cq), GFP_KERNEL);
+	if (!cq)
+		return -ENOMEM;
+	cq->guest = guest;
+	cq->log_nslots = r->log_nslots;
+	err = xibb_obj_add(guest, &cq->obj, XIBB_KIND_CQ);
+	if (err)
+		goto err_free;
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, true, &cq->buf);
+	if (err)
+		goto err_del;
+	cq->cq = ib_create_cq(guest->ibdev, xibb_cq_comp, xibb_cq_event, cq,
+			      &ca);
+	if (IS_ERR(cq->cq)) {
+		err = PTR_ERR(cq->cq);
+		goto err_unmap;
+	}
+	cq->uc = uc;
+	if (uc)
+		uc->obj.users++;
+	rsp->u.create_cq.cq = cpu_to_le32(cq->obj.handle);
+	rsp->u.create_cq.cqe = cpu_to_le32(BIT(r->log_nslots));
+	return 0;
+
+err_unmap:
+	xibb_gmap_unmap(guest, &cq->buf);
+err_del:
+	xibb_obj_del(guest, &cq->obj);
+err_free:
+	kfree(cq);
+	return err;
+}
+
+/**
+ * xibb_cq_destroy() - destroy a CQ (no QP uses it)
+ * @guest: the guest
+ * @obj: the CQ
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+void xibb_cq_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
+{
+	struct xibb_cq *cq = container_of(obj, struct xibb_cq, obj);
+
+	xibb_obj_del(guest, obj);
+	ib_destroy_cq(cq->cq);
+	xibb_gmap_unmap(guest, &cq->buf);
+	if (cq->uc)
+		cq->uc->obj.users--;
+	kfree(cq);
+}

@@ -122,7 +122,7 @@ one   buildroot            mk/buildroot.sh
 one   modules-6.12-W1-sparse env XENIB_WERROR=1 mk/kmod.sh 6.12 C=2
 one   modules-6.1-W1-sparse  env XENIB_WERROR=1 mk/kmod.sh 6.1 C=2
 one   modinfo-front        modinfo_check build/kmod-6.12/xen-ibfront.ko \
-	"Xen paravirtual RDMA (InfiniBand/RoCE) frontend" "ib_core"
+	"Xen paravirtual RDMA (InfiniBand/RoCE) frontend" "ib_core ib_uverbs"
 one   modinfo-back         modinfo_check build/kmod-6.12/xen-ibback.ko \
 	"Xen paravirtual RDMA backend" "ib_core"
 one   checkpatch-strict    checkpatch_all

@@ -28,10 +28,7 @@ typedef int (*xibb_cmd_fn)(struct xibb_guest *guest,
 			   const struct xen_vibif_request *req,
 			   struct xen_vibif_response *rsp);
 
-/*
- * Opcodes without an entry are answered XEN_VIBIF_EOPNOTSUPP (RESIZE_CQ,
- * which the backend does not offer).
- */
+/* Opcodes without an entry are answered XEN_VIBIF_EOPNOTSUPP. */
 static const xibb_cmd_fn xibb_cmd_table[XEN_VIBIF_OP_COUNT] = {
 	[XEN_VIBIF_OP_QUERY_DEVICE] = xibb_query_device,
 	[XEN_VIBIF_OP_QUERY_PORT] = xibb_query_port,
@@ -42,6 +39,7 @@ static const xibb_cmd_fn xibb_cmd_table[XEN_VIBIF_OP_COUNT] = {
 	[XEN_VIBIF_OP_ALLOC_PD] = xibb_alloc_pd,
 	[XEN_VIBIF_OP_DEALLOC_PD] = xibb_obj_destroy_req,
 	[XEN_VIBIF_OP_CREATE_CQ] = xibb_create_cq,
+	[XEN_VIBIF_OP_RESIZE_CQ] = xibb_resize_cq,
 	[XEN_VIBIF_OP_DESTROY_CQ] = xibb_obj_destroy_req,
 	[XEN_VIBIF_OP_CREATE_QP] = xibb_create_qp,
 	[XEN_VIBIF_OP_MODIFY_QP] = xibb_modify_qp,

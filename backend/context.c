@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xen-ibback: user contexts.  A context maps the guest's doorbell page
- * (read-write: the engine writes engine_state) and keeps the table of its
- * QPs and SRQs by doorbell index, which the data engine uses and which
- * keeps doorbell indices unique.
+ * (read-write: the engine writes engine_state and clears dirty bits) and
+ * keeps the table of its QPs and SRQs by doorbell index, which the data
+ * engine uses and which keeps doorbell indices unique.
  *
  * Copyright (c) 2025 The xenib authors.
  */
@@ -68,6 +68,7 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 	if (!uc)
 		return -ENOMEM;
 	xa_init(&uc->db_xa);
+	INIT_LIST_HEAD(&uc->eng_node);
 	err = xibb_obj_add(guest, &uc->obj, XIBB_KIND_UCONTEXT);
 	if (err)
 		goto err_free;
@@ -79,6 +80,7 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 	}
 	uc->db = addr;
 	guest->pinned++;
+	xibb_engine_uc_add(guest, uc);
 	rsp->u.handle.handle = cpu_to_le32(uc->obj.handle);
 	return 0;
 
@@ -100,6 +102,7 @@ void xibb_ucontext_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_ucontext *uc = container_of(obj, struct xibb_ucontext, obj);
 
+	xibb_engine_uc_del(guest, uc);
 	xibb_obj_del(guest, obj);
 	xenbus_unmap_ring_vfree(guest->xbdev, uc->db);
 	guest->pinned--;

@@ -3,11 +3,12 @@
  * xen-ibback: completion queues.
  *
  * A guest CQ is the guest's CQ buffer, mapped and vmapped here, plus a
- * shadow CQ of the same size on the real device.  The data engine (not in
- * this version) polls the shadow CQ, writes CQEs into the buffer and raises
- * XEN_VIBIF_EVT_COMP for an armed CQ; the shadow's completion handler is
- * its hook.  CQ errors of the shadow reach the guest as
- * XEN_VIBIF_EVT_CQ_ERR.  RESIZE_CQ is not offered.
+ * shadow CQ of the same size on the real device.  The data engine
+ * (engine.c) polls the shadow CQ, writes CQEs into the buffer and raises
+ * XEN_VIBIF_EVT_COMP for an armed CQ; the shadow's completion handler
+ * wakes it.  CQ errors of the shadow reach the guest as
+ * XEN_VIBIF_EVT_CQ_ERR.  RESIZE_CQ (offered when the device can resize
+ * its CQs) moves the unconsumed CQEs into a new guest buffer.
  *
  * Copyright (c) 2025 The xenib authors.
  */
@@ -15,11 +16,6 @@
 #include "xenib_back.h"
 
 #include <linux/slab.h>
-
-/* The shadow CQ's completion handler: the data engine's hook. */
-static void xibb_cq_comp(struct ib_cq *ibcq, void *ctx)
-{
-}
 
 /**
  * xibb_create_cq() - XEN_VIBIF_OP_CREATE_CQ
@@ -53,14 +49,15 @@ int xibb_create_cq(struct xibb_guest *guest,
 		return -ENOMEM;
 	cq->guest = guest;
 	cq->log_nslots = r->log_nslots;
+	INIT_LIST_HEAD(&cq->eng.pend);
 	err = xibb_obj_add(guest, &cq->obj, XIBB_KIND_CQ);
 	if (err)
 		goto err_free;
 	err = xibb_gmap_pgdir(guest, &r->pgdir, false, true, &cq->buf);
 	if (err)
 		goto err_del;
-	cq->cq = ib_create_cq(guest->ibdev, xibb_cq_comp, xibb_cq_event, cq,
-			      &ca);
+	cq->cq = ib_create_cq(guest->ibdev, xibb_engine_cq_comp, xibb_cq_event,
+			      cq, &ca);
 	if (IS_ERR(cq->cq)) {
 		err = PTR_ERR(cq->cq);
 		goto err_unmap;
@@ -68,6 +65,7 @@ int xibb_create_cq(struct xibb_guest *guest,
 	cq->uc = uc;
 	if (uc)
 		uc->obj.users++;
+	xibb_engine_cq_add(guest, cq);
 	rsp->u.create_cq.cq = cpu_to_le32(cq->obj.handle);
 	rsp->u.create_cq.cqe = cpu_to_le32(BIT(r->log_nslots));
 	return 0;
@@ -82,6 +80,42 @@ err_free:
 }
 
 /**
+ * xibb_resize_cq() - XEN_VIBIF_OP_RESIZE_CQ
+ * @guest: the guest
+ * @req: validated private copy (log_nslots and the directory are within
+ *	the guest's limits)
+ * @rsp: response: the new CQE count
+ *
+ * Return: 0, -ENOENT, -EDQUOT, -EFAULT, -E2BIG (the unconsumed CQEs do
+ * not fit), -EIO (the CQ is in error), or the device's error.
+ *
+ * Context: process context (cmd_work), guest->obj_lock held.
+ */
+int xibb_resize_cq(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp)
+{
+	const struct xen_vibif_resize_cq_req *r = &req->u.resize_cq;
+	struct xibb_gmap buf = {};
+	struct xibb_obj *obj;
+	int err;
+
+	obj = xibb_obj_find(guest, le32_to_cpu(r->cq), XIBB_KIND_CQ);
+	if (!obj)
+		return -ENOENT;
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, true, &buf);
+	if (err)
+		return err;
+	err = xibb_engine_cq_move(guest, container_of(obj, struct xibb_cq, obj),
+				  &buf, r->log_nslots);
+	/* The old buffer on success, the new one on failure. */
+	xibb_gmap_unmap(guest, &buf);
+	if (!err)
+		rsp->u.resize_cq.cqe = cpu_to_le32(BIT(r->log_nslots));
+	return err;
+}
+
+/**
  * xibb_cq_destroy() - destroy a CQ (no QP uses it)
  * @guest: the guest
  * @obj: the CQ
@@ -92,6 +126,7 @@ void xibb_cq_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_cq *cq = container_of(obj, struct xibb_cq, obj);
 
+	xibb_engine_cq_del(guest, cq);
 	xibb_obj_del(guest, obj);
 	ib_destroy_cq(cq->cq);
 	xibb_gmap_unmap(guest, &cq->buf);

@@ -41,11 +41,14 @@ static u32 xibb_clamp(int dev_max, u32 quota)
 	return dev_max <= 0 ? 0 : min_t(u32, dev_max, quota);
 }
 
-static u64 xibb_devcap_to_wire(const struct ib_device_attr *a)
+static u64 xibb_devcap_to_wire(const struct ib_device *ibdev)
 {
+	const struct ib_device_attr *a = &ibdev->attrs;
 	u64 devcap = 0;
 
-	/* RESIZE_CQ is not offered (it needs the data engine). */
+	/* The data engine moves the CQEs; the shadow CQ must grow too. */
+	if (ibdev->ops.resize_cq)
+		devcap |= XEN_VIBIF_DEVCAP_RESIZE_CQ;
 	if (a->max_srq > 0)
 		devcap |= XEN_VIBIF_DEVCAP_SRQ;
 	if (a->device_cap_flags & IB_DEVICE_RC_RNR_NAK_GEN)
@@ -107,7 +110,8 @@ int xibb_device_limits(struct xibb_guest *guest)
 				  XEN_VIBIF_PGDIR_MAX_PAGES);
 	lim->max_mr_size = a->max_mr_size;
 	lim->feature_gfn_mr = false;
-	/* max_inline_data stays 0: no data engine to copy inline data yet. */
+	/* The engine posts inline data from its private copy of the WQE. */
+	lim->max_inline_data = xibb_engine_max_inline(ibdev);
 out_put:
 	ib_device_put(ibdev);
 	return err;
@@ -143,7 +147,7 @@ int xibb_query_device(struct xibb_guest *guest,
 	       sizeof(r->sys_image_guid));
 	r->max_mr_size = cpu_to_le64(a->max_mr_size);
 	r->page_size_cap = cpu_to_le64(a->page_size_cap);
-	r->device_cap_flags = cpu_to_le64(xibb_devcap_to_wire(a));
+	r->device_cap_flags = cpu_to_le64(xibb_devcap_to_wire(ibdev));
 	r->vendor_id = cpu_to_le32(a->vendor_id);
 	r->vendor_part_id = cpu_to_le32(a->vendor_part_id);
 	r->hw_ver = cpu_to_le32(a->hw_ver);

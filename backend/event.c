@@ -26,9 +26,11 @@
  * @handle: the object's handle, the port number or 0
  * @data: the arm sequence of a COMP event, else 0
  *
+ * Return: true if the event was written, false if it was dropped.
+ *
  * Context: any context.
  */
-void xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,
+bool xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,
 		     u32 data)
 {
 	struct xen_vibif_event_page *page;
@@ -71,11 +73,12 @@ void xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,
 	atomic64_inc(&guest->stats.events);
 	if (irq > 0)
 		notify_remote_via_irq(irq);
-	return;
+	return true;
 
 drop:
 	spin_unlock_irqrestore(&guest->evt_lock, flags);
 	atomic64_inc(&guest->stats.events_dropped);
+	return false;
 }
 
 /**

@@ -56,6 +56,7 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	spin_lock_init(&guest->evt_lock);
 	xa_init_flags(&guest->objs, XA_FLAGS_ALLOC1);
 	INIT_WORK(&guest->cmd_work, xibb_cmd_work);
+	xibb_engine_init(guest);
 
 	name = xenbus_read(XBT_NIL, xbdev->nodename, "rdma-device", NULL);
 	if (IS_ERR(name)) {
@@ -123,20 +124,6 @@ void xibb_guest_free(struct xibb_guest *guest)
 struct ib_device *xibb_guest_ibdev(struct xibb_guest *guest)
 {
 	return ib_device_get_by_name(guest->rdma_name, RDMA_DRIVER_UNKNOWN);
-}
-
-static irqreturn_t xibb_data_interrupt(int irq, void *dev_id)
-{
-	struct xibb_guest *guest = dev_id;
-
-	/*
-	 * Kicks from the guest's user contexts.  There is no data engine
-	 * yet (docs/modules.md): count them, so tests can see them, and
-	 * call them spurious so that Xen throttles a guest that floods.
-	 */
-	atomic64_inc(&guest->stats.kicks);
-	xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
-	return IRQ_HANDLED;
 }
 
 /* Reads the frontend's ring references into @refs; returns the count. */
@@ -280,7 +267,7 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	guest->irq = err;
 
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, data_evtchn,
-							    xibb_data_interrupt,
+							    xibb_engine_interrupt,
 							    0, "xenib-back-data",
 							    guest);
 	if (err < 0) {
@@ -294,6 +281,12 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	if (err) {
 		xenbus_dev_fatal(dev, err, "attaching to %s",
 				 guest->rdma_name);
+		goto err_disconnect;
+	}
+
+	err = xibb_engine_start(guest);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "starting the data engine");
 		goto err_disconnect;
 	}
 
@@ -321,7 +314,8 @@ err_unlock:
  * xibb_guest_disconnect() - the one teardown of a guest's connection
  * @guest: the guest
  *
- * Stops servicing the ring, destroys every object the guest owns (QPs,
+ * Stops servicing the ring and the data engine, destroys every object the
+ * guest owns (QPs,
  * SRQs, AHs, MRs, CQs, PDs, contexts, each unmapping its guest pages),
  * lets go of the real device, unbinds both event channels and unmaps the
  * rings.  Idempotent, safe on half-built state, never waits for the guest.
@@ -341,6 +335,9 @@ void xibb_guest_disconnect(struct xibb_guest *guest)
 	if (guest->irq > 0)
 		synchronize_irq(guest->irq);
 	cancel_work_sync(&guest->cmd_work);
+
+	/* Before the queues are unmapped with their objects. */
+	xibb_engine_stop(guest);
 
 	/* Before the channels go: the shadows' handlers post events. */
 	xibb_guest_release_device(guest, false);

@@ -8,7 +8,9 @@
  * handle of the wrong kind, a stale handle and a forged one all answer
  * XEN_VIBIF_ENOENT.  Objects that name other objects count as their users;
  * destroying an object with users answers XEN_VIBIF_EBUSY.  All of this
- * runs under guest->obj_lock.
+ * runs under guest->obj_lock.  Removal from the table also takes the data
+ * engine's lock, because the engine looks handles up (AHs of UD WQEs,
+ * SRQs of completions) without obj_lock.
  *
  * The guest holds a reference on the real device from connection to
  * teardown.  An ib_client's remove callback lets the device go away at
@@ -103,11 +105,15 @@ int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind)
  * @guest: the guest
  * @obj: an object xibb_obj_add() accepted
  *
- * Context: process context, guest->obj_lock held.
+ * Once this returns the data engine can no longer find @obj.
+ *
+ * Context: process context, guest->obj_lock held; takes the engine lock.
  */
 void xibb_obj_del(struct xibb_guest *guest, struct xibb_obj *obj)
 {
+	xibb_engine_lock(guest);
 	xa_erase(&guest->objs, obj->handle & XIBB_HANDLE_IDX_MASK);
+	xibb_engine_unlock(guest);
 	guest->nr_objs[obj->kind]--;
 }
 

@@ -3,7 +3,7 @@
  * xen-ibback: queue pairs.
  *
  * A guest QP is the guest's send and receive queue buffers, mapped and
- * vmapped here for the data engine, plus a shadow QP of the same type on
+ * vmapped here for the data engine (engine.c), plus a shadow QP of the same type on
  * the real device in the shadow PD, with the shadow CQs (and SRQ).  The
  * shadow's QP number is the guest's.  MODIFY_QP translates the wire
  * attributes (the guest's port 1 is rdma-port; on RoCE ib_modify_qp()
@@ -16,9 +16,6 @@
 #include "xenib_back.h"
 
 #include <linux/slab.h>
-
-/* Q_Keys with this bit set may only be used by privileged consumers. */
-#define XIBB_QKEY_PRIVILEGED	0x80000000U
 
 static_assert(XEN_VIBIF_QP_ATTR_DEST_QPN == IB_QP_DEST_QPN);
 static_assert(XEN_VIBIF_QP_ATTR_STATE == IB_QP_STATE);
@@ -174,17 +171,22 @@ int xibb_create_qp(struct xibb_guest *guest,
 	}
 
 	xibb_qp_grant(qp, &ia.cap, &rsp->u.create_qp.cap);
+	err = xibb_engine_qp_add(guest, qp);
+	if (err)
+		goto err_destroy_qp;
 	xibb_qp_put_refs(qp, 1);
 	rsp->u.create_qp.qp = cpu_to_le32(qp->obj.handle);
 	rsp->u.create_qp.qpn = cpu_to_le32(qp->qp->qp_num &
 					   XEN_VIBIF_QPN_MASK);
 	return 0;
 
+err_destroy_qp:
+	ib_destroy_qp(qp->qp);
 err_unmap:
 	xibb_gmap_unmap(guest, &qp->rq);
 	xibb_gmap_unmap(guest, &qp->sq);
 err_db:
-	xa_erase(&qp->uc->db_xa, qp->db_index);
+	xibb_engine_db_erase(guest, qp->uc, qp->db_index);
 err_del:
 	xibb_obj_del(guest, &qp->obj);
 err_free:
@@ -355,14 +357,17 @@ out_free:
  * @guest: the guest
  * @obj: the QP
  *
+ * The engine lets go of the QP first; what the shadow completes after
+ * that is dropped.
+ *
  * Context: process context, guest->obj_lock held.
  */
 void xibb_qp_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_qp *qp = container_of(obj, struct xibb_qp, obj);
 
+	xibb_engine_qp_del(guest, qp);
 	xibb_obj_del(guest, obj);
-	xa_erase(&qp->uc->db_xa, qp->db_index);
 	ib_destroy_qp(qp->qp);
 	xibb_gmap_unmap(guest, &qp->rq);
 	xibb_gmap_unmap(guest, &qp->sq);

@@ -83,6 +83,9 @@ int xibb_create_srq(struct xibb_guest *guest,
 		   XENIB_SGE_SIZE;
 	srq->max_wr = min_t(u32, ia.attr.max_wr, BIT(srq->log_nslots));
 	srq->max_sge = min_t(u32, ia.attr.max_sge, slot_sge);
+	err = xibb_engine_srq_add(guest, srq);
+	if (err)
+		goto err_destroy_srq;
 	uc->obj.users++;
 	srq->pd->obj.users++;
 	rsp->u.create_srq.srq = cpu_to_le32(srq->obj.handle);
@@ -91,10 +94,12 @@ int xibb_create_srq(struct xibb_guest *guest,
 	rsp->u.create_srq.max_sge = cpu_to_le32(srq->max_sge);
 	return 0;
 
+err_destroy_srq:
+	ib_destroy_srq(srq->srq);
 err_unmap:
 	xibb_gmap_unmap(guest, &srq->buf);
 err_db:
-	xa_erase(&uc->db_xa, srq->db_index);
+	xibb_engine_db_erase(guest, uc, srq->db_index);
 err_del:
 	xibb_obj_del(guest, &srq->obj);
 err_free:
@@ -171,8 +176,8 @@ void xibb_srq_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_srq *srq = container_of(obj, struct xibb_srq, obj);
 
+	xibb_engine_srq_del(guest, srq);
 	xibb_obj_del(guest, obj);
-	xa_erase(&srq->uc->db_xa, srq->db_index);
 	ib_destroy_srq(srq->srq);
 	xibb_gmap_unmap(guest, &srq->buf);
 	srq->uc->obj.users--;

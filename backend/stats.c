@@ -77,6 +77,52 @@ static ssize_t events_dropped_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(events_dropped);
 
+static ssize_t wqes_show(struct device *dev,
+			 struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, wqes));
+}
+static DEVICE_ATTR_RO(wqes);
+
+static ssize_t cqes_show(struct device *dev,
+			 struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, cqes));
+}
+static DEVICE_ATTR_RO(cqes);
+
+static ssize_t wqe_errors_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf,
+			      offsetof(struct xibb_stats, wqe_errors));
+}
+static DEVICE_ATTR_RO(wqe_errors);
+
+static ssize_t queue_errors_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf,
+			      offsetof(struct xibb_stats, queue_errors));
+}
+static DEVICE_ATTR_RO(queue_errors);
+
+static ssize_t engine_passes_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf,
+			      offsetof(struct xibb_stats, engine_passes));
+}
+static DEVICE_ATTR_RO(engine_passes);
+
+static ssize_t engine_sleeps_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return xibb_stat_show(dev, buf,
+			      offsetof(struct xibb_stats, engine_sleeps));
+}
+static DEVICE_ATTR_RO(engine_sleeps);
+
 static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_requests.attr,
 	&dev_attr_rejected.attr,
@@ -85,6 +131,12 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_ring_errors.attr,
 	&dev_attr_events.attr,
 	&dev_attr_events_dropped.attr,
+	&dev_attr_wqes.attr,
+	&dev_attr_cqes.attr,
+	&dev_attr_wqe_errors.attr,
+	&dev_attr_queue_errors.attr,
+	&dev_attr_engine_passes.attr,
+	&dev_attr_engine_sleeps.attr,
 	NULL
 };
 

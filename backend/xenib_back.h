@@ -17,11 +17,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <rdma/ib_verbs.h>
@@ -68,6 +70,9 @@ enum xibb_kind {
 	XIBB_KIND_COUNT,
 };
 
+/* Q_Keys with this bit set may only be used by privileged consumers. */
+#define XIBB_QKEY_PRIVILEGED	0x80000000U
+
 /*
  * A handle is kind (4 bits) | generation (8 bits) | table index (20 bits):
  * a handle of the wrong kind, a stale one (the slot was reused) and a
@@ -113,12 +118,76 @@ struct xibb_gmap {
  * @obj: handle and users
  * @db: the doorbell page (hostile: hints only)
  * @db_xa: QPs and SRQs by doorbell index (the engine's lookup; also makes
- *	db indices unique)
+ *	db indices unique); entries are erased under the engine lock
+ * @eng_node: entry in the engine's context list (engine lock)
+ * @eng_seq: post_seq the engine saw at its last scan of the bitmap
  */
 struct xibb_ucontext {
 	struct xibb_obj obj;
 	struct xenib_db_page *db;
 	struct xarray db_xa;
+	struct list_head eng_node;
+	u32 eng_seq;
+};
+
+/**
+ * struct xibb_wr_slot - what the engine remembers of a posted WQE
+ * @wr_id: the guest's wr_id, returned in the CQE
+ * @opcode: XENIB_WC_* opcode of the completion
+ * @busy: SRQ slots: posted, not yet completed
+ */
+struct xibb_wr_slot {
+	u64 wr_id;
+	u8 opcode;
+	u8 busy;
+};
+
+/**
+ * struct xibb_wq_eng - engine state of a send or receive queue (engine.c)
+ * @slots: ring of posted WQEs, indexed by the sequence in the kernel wr_id
+ * @mask: ring size - 1
+ * @head: WQEs posted to the shadow (free-running)
+ * @tail: WQEs the shadow completed (free-running)
+ * @max_inflight: most WQEs outstanding on the shadow
+ * @cons: private consumer index of the guest's queue
+ * @blocked: waits for completions (shadow full, or a failed post waits
+ *	for the queue to drain so that its error CQE keeps the order)
+ * @failed: the guest corrupted the queue; no longer consumed
+ */
+struct xibb_wq_eng {
+	struct xibb_wr_slot *slots;
+	u32 mask;
+	u32 head;
+	u32 tail;
+	u32 max_inflight;
+	u32 cons;
+	bool blocked;
+	bool failed;
+};
+
+/**
+ * struct xibb_cq_eng - engine state of a CQ (engine.c)
+ * @prod: private producer index of the guest's CQ ring
+ * @cons: last consumer index accepted from the guest
+ * @arm_ack: last arm_seq acknowledged
+ * @overflow: CQEs dropped, mirrored into the header
+ * @live: the engine may use the CQ (guarded by the engine lock and
+ *	xibb_engine.pend_lock)
+ * @failed: the CQ is in error (overflow or a corrupted index)
+ * @new: CQEs written since the last publication
+ * @sol: among them a receive or error CQE (for SOLICITED arming)
+ * @pend: entry in the engine's list of CQs to poll (pend_lock)
+ */
+struct xibb_cq_eng {
+	u32 prod;
+	u32 cons;
+	u32 arm_ack;
+	u32 overflow;
+	bool live;
+	bool failed;
+	bool new;
+	bool sol;
+	struct list_head pend;
 };
 
 /**
@@ -144,6 +213,7 @@ struct xibb_pd {
  * @cq: the shadow CQ
  * @buf: the guest's CQ buffer (vmapped)
  * @log_nslots: 2^log_nslots CQEs in @buf
+ * @eng: data engine state
  */
 struct xibb_cq {
 	struct xibb_obj obj;
@@ -152,6 +222,7 @@ struct xibb_cq {
 	struct ib_cq *cq;
 	struct xibb_gmap buf;
 	u8 log_nslots;
+	struct xibb_cq_eng eng;
 };
 
 /**
@@ -167,6 +238,14 @@ struct xibb_cq {
  * @log_nslots: 2^log_nslots slots
  * @max_wr: granted depth
  * @max_sge: granted SGEs per WQE
+ * @eng_live: the engine may use the SRQ (engine lock)
+ * @eng_failed: the guest corrupted the SRQ; no longer consumed
+ * @eng_blocked: every slot of @eng_slots is posted; waits for completions
+ * @eng_cons: private consumer index of the guest's SRQ
+ * @eng_slots: posted WQEs, indexed by the slot number in the kernel wr_id
+ * @eng_free: free slot numbers (a stack)
+ * @eng_nfree: entries in @eng_free
+ * @eng_again: entry in the engine's list of queues to revisit
  */
 struct xibb_srq {
 	struct xibb_obj obj;
@@ -180,6 +259,14 @@ struct xibb_srq {
 	u8 log_nslots;
 	u32 max_wr;
 	u32 max_sge;
+	bool eng_live;
+	bool eng_failed;
+	bool eng_blocked;
+	u32 eng_cons;
+	struct xibb_wr_slot *eng_slots;
+	u32 *eng_free;
+	u32 eng_nfree;
+	struct list_head eng_again;
 };
 
 /**
@@ -202,6 +289,11 @@ struct xibb_srq {
  * @sq_log_nslots: 2^sq_log_nslots send slots
  * @rq_log_nslots: 2^rq_log_nslots receive slots
  * @cap: capacities granted to the guest
+ * @eng_live: the engine may use the QP (engine lock)
+ * @eng_sq: engine state of the send queue
+ * @eng_rq: engine state of the receive queue (unused with an SRQ)
+ * @eng_hnode: entry in the engine's table of QPs by shadow QP
+ * @eng_again: entry in the engine's list of queues to revisit
  */
 struct xibb_qp {
 	struct xibb_obj obj;
@@ -222,6 +314,11 @@ struct xibb_qp {
 	u8 sq_log_nslots;
 	u8 rq_log_nslots;
 	struct ib_qp_cap cap;
+	bool eng_live;
+	struct xibb_wq_eng eng_sq;
+	struct xibb_wq_eng eng_rq;
+	struct hlist_node eng_hnode;
+	struct list_head eng_again;
 };
 
 /**
@@ -287,6 +384,12 @@ struct xibb_quota {
  * @ring_errors: times the frontend corrupted the control ring indices
  * @events: events written to the event ring
  * @events_dropped: events dropped (ring full or frontend broken)
+ * @wqes: WQEs the engine posted to shadow queues
+ * @cqes: CQEs the engine wrote into the guest's CQs
+ * @wqe_errors: WQEs completed with an error because the post failed
+ * @queue_errors: queues put in error for malformed shared data or overrun
+ * @engine_passes: passes of the data engine that found work
+ * @engine_sleeps: times the data engine went to sleep
  */
 struct xibb_stats {
 	atomic64_t requests;
@@ -296,6 +399,50 @@ struct xibb_stats {
 	atomic64_t ring_errors;
 	atomic64_t events;
 	atomic64_t events_dropped;
+	atomic64_t wqes;
+	atomic64_t cqes;
+	atomic64_t wqe_errors;
+	atomic64_t queue_errors;
+	atomic64_t engine_passes;
+	atomic64_t engine_sleeps;
+};
+
+struct xibb_eng_scratch;
+
+/* Hash bits of the engine's table of QPs by shadow QP. */
+#define XIBB_ENG_QP_HASH_BITS	6
+
+/**
+ * struct xibb_engine - a guest's data engine (engine.c)
+ * @task: the engine thread, NULL when not running
+ * @lock: the engine lock: held by the thread for each pass, and by the
+ *	object code (under obj_lock) to add or remove what the engine uses;
+ *	process context only; taken after guest->obj_lock
+ * @wq: the thread sleeps here
+ * @flags: XIBB_ENG_* bits
+ * @polling: the doorbell pages say XENIB_ENGINE_POLLING (engine lock)
+ * @pend_lock: guards @pend_cqs and xibb_cq_eng.live/pend (any context)
+ * @pend_cqs: CQs whose shadow signalled completions
+ * @ucs: contexts (engine lock)
+ * @again_qps: QPs with WQEs left over by the budget or unblocked by
+ *	completions (engine lock)
+ * @again_srqs: the same for SRQs (engine lock)
+ * @qps: live QPs by shadow QP pointer (engine lock)
+ * @scratch: private copies and work requests of the thread
+ */
+struct xibb_engine {
+	struct task_struct *task;
+	struct mutex lock;		/* see @lock above */
+	wait_queue_head_t wq;
+	unsigned long flags;
+	bool polling;
+	spinlock_t pend_lock;		/* see @pend_lock above */
+	struct list_head pend_cqs;
+	struct list_head ucs;
+	struct list_head again_qps;
+	struct list_head again_srqs;
+	DECLARE_HASHTABLE(qps, XIBB_ENG_QP_HASH_BITS);
+	struct xibb_eng_scratch *scratch;
 };
 
 /**
@@ -336,6 +483,7 @@ struct xibb_stats {
  *	@evt_prod and @evt_broken and the use of @evt_page by producers
  * @evt_prod: private event ring producer index
  * @evt_broken: the frontend corrupted the event ring; no more events
+ * @eng: the data engine
  * @stats: counters
  */
 struct xibb_guest {
@@ -376,6 +524,7 @@ struct xibb_guest {
 	u32 evt_prod;
 	bool evt_broken;
 
+	struct xibb_engine eng;
 	struct xibb_stats stats;
 };
 
@@ -416,7 +565,7 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map);
 
 /* event.c */
-void xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,
+bool xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,
 		     u32 data);
 void xibb_port_event(struct ib_event_handler *handler, struct ib_event *ev);
 void xibb_cq_event(struct ib_event *ev, void *ctx);
@@ -440,6 +589,9 @@ struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd);
 
 /* cq.c */
 int xibb_create_cq(struct xibb_guest *guest,
+		   const struct xen_vibif_request *req,
+		   struct xen_vibif_response *rsp);
+int xibb_resize_cq(struct xibb_guest *guest,
 		   const struct xen_vibif_request *req,
 		   struct xen_vibif_response *rsp);
 void xibb_cq_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
@@ -504,6 +656,28 @@ int xibb_query_pkey(struct xibb_guest *guest,
 		    const struct xen_vibif_request *req,
 		    struct xen_vibif_response *rsp);
 int xibb_device_limits(struct xibb_guest *guest);
+
+/* engine.c */
+void xibb_engine_init(struct xibb_guest *guest);
+int xibb_engine_start(struct xibb_guest *guest);
+void xibb_engine_stop(struct xibb_guest *guest);
+irqreturn_t xibb_engine_interrupt(int irq, void *dev_id);
+void xibb_engine_lock(struct xibb_guest *guest);
+void xibb_engine_unlock(struct xibb_guest *guest);
+void xibb_engine_db_erase(struct xibb_guest *guest, struct xibb_ucontext *uc,
+			  u32 db_index);
+void xibb_engine_uc_add(struct xibb_guest *guest, struct xibb_ucontext *uc);
+void xibb_engine_uc_del(struct xibb_guest *guest, struct xibb_ucontext *uc);
+int xibb_engine_qp_add(struct xibb_guest *guest, struct xibb_qp *qp);
+void xibb_engine_qp_del(struct xibb_guest *guest, struct xibb_qp *qp);
+int xibb_engine_srq_add(struct xibb_guest *guest, struct xibb_srq *srq);
+void xibb_engine_srq_del(struct xibb_guest *guest, struct xibb_srq *srq);
+void xibb_engine_cq_add(struct xibb_guest *guest, struct xibb_cq *cq);
+void xibb_engine_cq_del(struct xibb_guest *guest, struct xibb_cq *cq);
+int xibb_engine_cq_move(struct xibb_guest *guest, struct xibb_cq *cq,
+			struct xibb_gmap *buf, u8 log_nslots);
+void xibb_engine_cq_comp(struct ib_cq *ibcq, void *ctx);
+u32 xibb_engine_max_inline(struct ib_device *ibdev);
 
 /* stats.c */
 extern const struct attribute_group *xibb_groups[];

@@ -80,18 +80,19 @@ check: host-deps
 bench:
 	tests/bench/run.sh
 
-demo:
+# The main job: build what is needed, boot the lab, show it working.
+demo: host-deps all
 	tests/lab/demo.sh
 
 lab lab-images:
 	tests/lab/lab.sh images
-lab-up:
+lab-up: host-deps all
 	tests/lab/lab.sh up
 lab-down:
 	tests/lab/lab.sh down
 lab-shell:
 	tests/lab/lab.sh shell $(or $(DOM),dom0)
-lab-smoke:
+lab-smoke: host-deps all
 	tests/lab/smoke.sh
 
 clean:

@@ -12,6 +12,7 @@
 
 #include "xenib_back.h"
 
+#include <linux/interrupt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <xen/events.h>
@@ -256,9 +257,17 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	guest->evt_broken = false;
 	spin_unlock_irq(&guest->evt_lock);
 
+	/*
+	 * Binding an interdomain channel marks it pending, so the handler
+	 * would run at once, before guest->irq is set: xibb_cmd_work()
+	 * would then send its late EOI to no irq and leave the channel
+	 * masked for good.  The irq stays disabled until the guest is
+	 * complete (enable_irq() below).
+	 */
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn,
 							    xibb_cmd_interrupt,
-							    0, "xenib-back",
+							    IRQF_NO_AUTOEN,
+							    "xenib-back",
 							    guest);
 	if (err < 0) {
 		xenbus_dev_fatal(dev, err, "binding event-channel %u", evtchn);
@@ -291,6 +300,8 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	}
 
 	guest->connected = true;
+	/* An event that came while disabled is delivered now. */
+	enable_irq(guest->irq);
 	mutex_unlock(&guest->lock);
 
 	/* Requests may already be waiting. */
@@ -351,6 +362,7 @@ void xibb_guest_disconnect(struct xibb_guest *guest)
 		guest->irq = 0;
 	}
 	clear_bit(0, &guest->eoi_pending);
+	guest->eoi_found = false;
 
 	if (guest->evt_page) {
 		void *page = guest->evt_page;

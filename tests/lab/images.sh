@@ -119,7 +119,7 @@ build_rootfs() {
 	log "mkfs.ext4 -d ($((kb / 1024)) MiB)"
 	rm -f "$tmp/rootfs.img"
 	mkfs.ext4 -q -F -L xenib-lab -O ^has_journal -m 0 -N 120000 -E root_owner=0:0 \
-		-d "$r" "$tmp/rootfs.img" "${kb}K"
+		-d "$r" "$tmp/rootfs.img" "${kb}K" >&2
 	echo "$kabi" >"$tmp/kabi"
 	rm -rf "$r" "$ird"
 	rm -rf "$out"

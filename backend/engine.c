@@ -751,26 +751,38 @@ static u32 xibb_eng_copy_wqe(struct xibb_eng_scratch *s, struct xibb_gmap *buf,
 	return len;
 }
 
-/* Consumes a QP's send queue within *@budget. */
-static u32 xibb_eng_sq(struct xibb_guest *guest, struct xibb_qp *qp,
-		       u32 *budget)
+/*
+ * Consumes one of a QP's work queues (@send: the SQ, else the RQ) within
+ * *@budget: read prod once, bound it, copy each WQE, check the private
+ * copy, post it on the shadow QP, then publish cons.
+ */
+static u32 xibb_eng_wq(struct xibb_guest *guest, struct xibb_qp *qp,
+		       u32 *budget, bool send)
 {
 	struct xibb_eng_scratch *s = guest->eng.scratch;
-	struct xenib_queue_hdr *hdr = qp->sq.vaddr;
-	struct xibb_wq_eng *e = &qp->eng_sq;
-	struct xenib_sq_params p = {
+	struct xibb_gmap *q = send ? &qp->sq : &qp->rq;
+	struct xenib_queue_hdr *hdr = q->vaddr;
+	struct xibb_wq_eng *e = send ? &qp->eng_sq : &qp->eng_rq;
+	u32 log_nslots = send ? qp->sq_log_nslots : qp->rq_log_nslots;
+	u32 wqe_shift = send ? qp->sq_wqe_shift : qp->rq_wqe_shift;
+	struct xenib_sq_params sp = {
 		.qp_type = qp->qp_type,
 		.wqe_shift = qp->sq_wqe_shift,
 		.max_sge = qp->cap.max_send_sge,
 		.max_inline = qp->cap.max_inline_data,
 	};
+	struct xenib_rq_params rp = {
+		.wqe_shift = qp->rq_wqe_shift,
+		.max_sge = qp->cap.max_recv_sge,
+	};
 	u32 prod, len, done = 0;
+	int err;
 
-	if (e->failed || e->blocked)
+	if ((!send && qp->srq) || e->failed || e->blocked)
 		return 0;
 	/* [C1]: the WQEs after prod; pairs with userlib's [P1]. */
 	prod = smp_load_acquire(&hdr->prod);
-	if (!xenib_ring_prod_valid(prod, e->cons, BIT(qp->sq_log_nslots))) {
+	if (!xenib_ring_prod_valid(prod, e->cons, BIT(log_nslots))) {
 		xibb_eng_qp_fail(guest, qp, e, hdr, XENIB_QERR_BAD_INDEX);
 		return 0;
 	}
@@ -783,13 +795,17 @@ static u32 xibb_eng_sq(struct xibb_guest *guest, struct xibb_qp *qp,
 			e->blocked = true;
 			break;
 		}
-		len = xibb_eng_copy_wqe(s, &qp->sq, e->cons, qp->sq_log_nslots,
-					qp->sq_wqe_shift, true);
-		if (xenib_send_wqe_check(s->wqe, len, &p)) {
+		len = xibb_eng_copy_wqe(s, q, e->cons, log_nslots, wqe_shift,
+					send);
+		err = send ? xenib_send_wqe_check(s->wqe, len, &sp) :
+			     xenib_recv_wqe_check(s->wqe, len, &rp);
+		if (err) {
 			xibb_eng_qp_fail(guest, qp, e, hdr, XENIB_QERR_BAD_WQE);
 			break;
 		}
-		if (xibb_eng_post_send(guest, qp) == -EAGAIN) {
+		err = send ? xibb_eng_post_send(guest, qp) :
+			     xibb_eng_post_recv(guest, qp);
+		if (err == -EAGAIN) {
 			e->blocked = true;
 			break;
 		}
@@ -799,56 +815,6 @@ static u32 xibb_eng_sq(struct xibb_guest *guest, struct xibb_qp *qp,
 	}
 	if (done)
 		/* [C2]: the slots were copied; pairs with userlib's [P0]. */
-		smp_store_release(&hdr->cons, e->cons);
-	return done;
-}
-
-/* Consumes a QP's receive queue within *@budget. */
-static u32 xibb_eng_rq(struct xibb_guest *guest, struct xibb_qp *qp,
-		       u32 *budget)
-{
-	struct xibb_eng_scratch *s = guest->eng.scratch;
-	struct xenib_queue_hdr *hdr = qp->rq.vaddr;
-	struct xibb_wq_eng *e = &qp->eng_rq;
-	struct xenib_rq_params p = {
-		.wqe_shift = qp->rq_wqe_shift,
-		.max_sge = qp->cap.max_recv_sge,
-	};
-	u32 prod, len, done = 0;
-
-	if (qp->srq || e->failed || e->blocked)
-		return 0;
-	/* [C1], as for the SQ. */
-	prod = smp_load_acquire(&hdr->prod);
-	if (!xenib_ring_prod_valid(prod, e->cons, BIT(qp->rq_log_nslots))) {
-		xibb_eng_qp_fail(guest, qp, e, hdr, XENIB_QERR_BAD_INDEX);
-		return 0;
-	}
-	while (e->cons != prod) {
-		if (!*budget) {
-			xibb_eng_again_qp(&guest->eng, qp);
-			break;
-		}
-		if (e->head - e->tail >= e->max_inflight) {
-			e->blocked = true;
-			break;
-		}
-		len = xibb_eng_copy_wqe(s, &qp->rq, e->cons, qp->rq_log_nslots,
-					qp->rq_wqe_shift, false);
-		if (xenib_recv_wqe_check(s->wqe, len, &p)) {
-			xibb_eng_qp_fail(guest, qp, e, hdr, XENIB_QERR_BAD_WQE);
-			break;
-		}
-		if (xibb_eng_post_recv(guest, qp) == -EAGAIN) {
-			e->blocked = true;
-			break;
-		}
-		e->cons++;
-		(*budget)--;
-		done++;
-	}
-	if (done)
-		/* [C2], as for the SQ. */
 		smp_store_release(&hdr->cons, e->cons);
 	return done;
 }
@@ -940,8 +906,8 @@ static u32 xibb_eng_qp(struct xibb_guest *guest, struct xibb_qp *qp,
 		xibb_eng_again_qp(&guest->eng, qp);
 		return 0;
 	}
-	done = xibb_eng_sq(guest, qp, budget);
-	return done + xibb_eng_rq(guest, qp, budget);
+	done = xibb_eng_wq(guest, qp, budget, true);
+	return done + xibb_eng_wq(guest, qp, budget, false);
 }
 
 /* Looks at one context's doorbell page. */

@@ -4,9 +4,11 @@
  * between the wire and the real device.
  *
  * The guest's port 1 is rdma-port.  On a RoCE port the address needs a GRH
- * and a destination MAC: rdma_create_user_ah() (and ib_modify_qp() for
- * connected QPs) resolve the MAC from the GID, so the guest's dmac hint is
- * only a fallback the resolution overwrites.
+ * and a destination MAC, which the backend resolves from the GIDs: for an
+ * AH rdma_create_user_ah() does, for a connected QP xibb_resolve_dmac(),
+ * because ib_modify_qp() resolves it only for callers with user data.  The
+ * guest's dmac is ignored (the guest has no netdev to resolve it with, and
+ * is not trusted to choose where the device sends).
  *
  * Copyright (c) 2025 The xenib authors.
  */
@@ -14,12 +16,18 @@
 #include "xenib_back.h"
 
 #include <linux/slab.h>
+#include <net/if_inet6.h>
+#include <net/ip.h>
+#include <rdma/ib_addr.h>
 
 /**
  * xibb_ah_attr_from_wire() - a wire address vector for the real device
  * @guest: the guest
  * @w: validated wire attributes
  * @ah: filled
+ *
+ * The destination MAC of a RoCE address is left zero: rdma_create_user_ah()
+ * resolves it, xibb_resolve_dmac() for a QP.
  *
  * Return: 0, or -EINVAL for an address without GRH on a RoCE port.
  *
@@ -45,9 +53,58 @@ int xibb_ah_attr_from_wire(struct xibb_guest *guest,
 	} else if (ah->type == RDMA_AH_ATTR_TYPE_ROCE) {
 		return -EINVAL;
 	}
-	if (ah->type == RDMA_AH_ATTR_TYPE_ROCE)
-		memcpy(ah->roce.dmac, w->dmac, sizeof(ah->roce.dmac));
 	return 0;
+}
+
+/**
+ * xibb_resolve_dmac() - the destination MAC of a connected QP's address
+ * @guest: the guest
+ * @pd: the QP's shadow PD
+ * @ah: from xibb_ah_attr_from_wire(); its roce.dmac is filled
+ *
+ * A no-op unless the port is RoCE.  Link-local and multicast GIDs carry
+ * their MAC; any other GID is resolved by ib_core's own code, which a
+ * kernel caller reaches only through rdma_create_user_ah(): a throwaway
+ * AH is created in @pd and queried.
+ *
+ * Return: 0 or the error of the resolution (-EHOSTUNREACH, -ENODATA, ...).
+ *
+ * Context: process context, may sleep.
+ */
+int xibb_resolve_dmac(struct xibb_guest *guest, struct ib_pd *pd,
+		      struct rdma_ah_attr *ah)
+{
+	const struct ib_global_route *grh;
+	struct in6_addr *dgid;
+	struct rdma_ah_attr out;
+	struct ib_ah *tmp;
+	int err;
+
+	if (ah->type != RDMA_AH_ATTR_TYPE_ROCE ||
+	    !(rdma_ah_get_ah_flags(ah) & IB_AH_GRH))
+		return 0;
+	grh = rdma_ah_read_grh(ah);
+	dgid = (struct in6_addr *)grh->dgid.raw;
+	if (rdma_link_local_addr(dgid)) {
+		rdma_get_ll_mac(dgid, ah->roce.dmac);
+		return 0;
+	}
+	if (rdma_is_multicast_addr(dgid)) {
+		if (ipv6_addr_v4mapped(dgid))
+			ip_eth_mc_map(dgid->s6_addr32[3], ah->roce.dmac);
+		else
+			ipv6_eth_mc_map(dgid, ah->roce.dmac);
+		return 0;
+	}
+	tmp = rdma_create_user_ah(pd, ah, NULL);
+	if (IS_ERR(tmp))
+		return PTR_ERR(tmp);
+	memset(&out, 0, sizeof(out));
+	err = rdma_query_ah(tmp, &out);
+	if (!err)
+		memcpy(ah->roce.dmac, out.roce.dmac, ETH_ALEN);
+	rdma_destroy_ah(tmp, 0);
+	return err;
 }
 
 /**

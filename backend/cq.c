@@ -2,7 +2,7 @@
 /*
  * xen-ibback: completion queues.
  *
- * A guest CQ is the guest's CQ buffer, mapped and vmapped here, plus a
+ * A guest CQ is the guest's CQ buffer, mapped here, plus a
  * shadow CQ of the same size on the real device.  The data engine
  * (engine.c) polls the shadow CQ, writes CQEs into the buffer and raises
  * XEN_VIBIF_EVT_COMP for an armed CQ; the shadow's completion handler
@@ -53,7 +53,7 @@ int xibb_create_cq(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &cq->obj, XIBB_KIND_CQ);
 	if (err)
 		goto err_free;
-	err = xibb_gmap_pgdir(guest, &r->pgdir, false, true, &cq->buf);
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &cq->buf);
 	if (err)
 		goto err_del;
 	cq->cq = ib_create_cq(guest->ibdev, xibb_engine_cq_comp, xibb_cq_event,
@@ -103,7 +103,7 @@ int xibb_resize_cq(struct xibb_guest *guest,
 	obj = xibb_obj_find(guest, le32_to_cpu(r->cq), XIBB_KIND_CQ);
 	if (!obj)
 		return -ENOENT;
-	err = xibb_gmap_pgdir(guest, &r->pgdir, false, true, &buf);
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
 	if (err)
 		return err;
 	err = xibb_engine_cq_move(guest, container_of(obj, struct xibb_cq, obj),

@@ -169,11 +169,12 @@ static u64 xibb_wrid(u32 handle, u32 queue, u32 seq)
 	       (seq & XIBB_WRID_SEQ_MASK);
 }
 
+/* A CQE slot (CQEs never cross a page: 64-octet aligned). */
 static void *xibb_eng_slot(struct xibb_gmap *buf, u32 idx, u8 log_nslots,
 			   u8 shift)
 {
-	return (u8 *)buf->vaddr + xenib_queue_slot_offset(idx, log_nslots,
-							  shift);
+	return xibb_gmap_ptr(buf, xenib_queue_slot_offset(idx, log_nslots,
+							  shift));
 }
 
 static void xibb_eng_wake(struct xibb_engine *eng)
@@ -725,14 +726,14 @@ static int xibb_eng_post_recv(struct xibb_guest *guest, struct xibb_qp *qp)
 static u32 xibb_eng_copy_wqe(struct xibb_eng_scratch *s, struct xibb_gmap *buf,
 			     u32 idx, u8 log_nslots, u8 shift, bool send)
 {
-	const u8 *src = xibb_eng_slot(buf, idx, log_nslots, shift);
+	size_t off = xenib_queue_slot_offset(idx, log_nslots, shift);
 	u32 slot = BIT(shift), hdr, len;
 
 	if (send) {
 		const struct xenib_send_wqe *w = (const void *)s->wqe;
 
 		hdr = XENIB_SEND_WQE_HDR_SIZE;
-		memcpy(s->wqe, src, hdr);
+		xibb_gmap_read(buf, off, s->wqe, hdr);
 		barrier();	/* use only the copy of the header */
 		len = hdr + (w->send_flags & XENIB_SEND_INLINE ?
 			     w->inline_len : w->num_sge * XENIB_SGE_SIZE);
@@ -740,12 +741,13 @@ static u32 xibb_eng_copy_wqe(struct xibb_eng_scratch *s, struct xibb_gmap *buf,
 		const struct xenib_recv_wqe *w = (const void *)s->wqe;
 
 		hdr = XENIB_RECV_WQE_HDR_SIZE;
-		memcpy(s->wqe, src, hdr);
+		xibb_gmap_read(buf, off, s->wqe, hdr);
 		barrier();
 		len = hdr + w->num_sge * XENIB_SGE_SIZE;
 	}
 	len = min(len, slot);
-	memcpy(s->wqe + hdr, src + hdr, len - hdr);
+	/* A slot of 512 octets or more may cross a page. */
+	xibb_gmap_read(buf, off + hdr, s->wqe + hdr, len - hdr);
 	/* Check and use only the private copy. */
 	barrier();
 	return len;
@@ -1475,7 +1477,7 @@ void xibb_engine_cq_del(struct xibb_guest *guest, struct xibb_cq *cq)
  * xibb_engine_cq_move() - RESIZE_CQ: move a CQ to a new guest buffer
  * @guest: the guest
  * @cq: the CQ
- * @buf: the new buffer, mapped and vmapped; on success it holds the old
+ * @buf: the new buffer, mapped; on success it holds the old
  *	one, for the caller to unmap
  * @log_nslots: the new size
  *

@@ -7,8 +7,10 @@
  * is read from them exactly once (READ_ONCE) into private memory before any
  * is used; they are unmapped before the data pages are mapped.  Data pages
  * are mapped with gnttab_map_refs() onto pages from gnttab_alloc_pages(),
- * in batches, and, for queue buffers, vmap()ped into one contiguous range
- * for the data engine.  Every mapped page counts against the guest's
+ * in batches.  They are used through their own (linear) kernel addresses
+ * only, page by page: in a PV domain a granted frame can be mapped only by
+ * a grant operation, so a second mapping such as vmap() would be refused
+ * by Xen and leave non-present PTEs.  Every mapped page counts against the guest's
  * quota-pinned-pages (directory pages while they are mapped).  A grant
  * that fails to map fails the whole directory with -EFAULT, leaving
  * nothing mapped.
@@ -20,7 +22,6 @@
 
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
@@ -168,7 +169,6 @@ static int xibb_gmap_collect(struct xibb_guest *guest,
  * @pgdir: a directory xenib_request_check() accepted (type GRANT), in the
  *	private copy of the request
  * @readonly: map the data pages read-only
- * @vmapped: also map them contiguously at @map->vaddr
  * @map: filled on success (zeroed by the caller)
  *
  * Return: 0; -EDQUOT if the pages exceed the guest's quota-pinned-pages;
@@ -178,7 +178,7 @@ static int xibb_gmap_collect(struct xibb_guest *guest,
  */
 int xibb_gmap_pgdir(struct xibb_guest *guest,
 		    const struct xen_vibif_pgdir *pgdir, bool readonly,
-		    bool vmapped, struct xibb_gmap *map)
+		    struct xibb_gmap *map)
 {
 	u32 npages = le32_to_cpu(pgdir->npages);
 	u32 *refs;
@@ -211,21 +211,11 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 	if (err)
 		goto err_free_pages;
 	map->npages = npages;
-	if (vmapped) {
-		map->vaddr = vmap(map->pages, npages, VM_MAP,
-				  readonly ? PAGE_KERNEL_RO : PAGE_KERNEL);
-		if (!map->vaddr) {
-			err = -ENOMEM;
-			goto err_unmap;
-		}
-	}
+	map->vaddr = page_address(map->pages[0]);
 	guest->pinned += npages;
 	kvfree(refs);
 	return 0;
 
-err_unmap:
-	xibb_gmap_unmap_n(map, npages);
-	map->npages = 0;
 err_free_pages:
 	gnttab_free_pages(npages, map->pages);
 err_free:
@@ -251,12 +241,33 @@ void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map)
 {
 	if (!map->npages)
 		return;
-	if (map->vaddr)
-		vunmap(map->vaddr);
 	xibb_gmap_unmap_n(map, map->npages);
 	gnttab_free_pages(map->npages, map->pages);
 	guest->pinned -= min(guest->pinned, map->npages);
 	kvfree(map->handles);
 	kvfree(map->pages);
 	memset(map, 0, sizeof(*map));
+}
+
+/**
+ * xibb_gmap_read() - copy octets out of a mapping, across pages
+ * @map: the mapping
+ * @off: first octet
+ * @dst: private memory
+ * @len: octets; off + len is within npages * PAGE_SIZE (the caller's bound)
+ *
+ * Context: any.
+ */
+void xibb_gmap_read(const struct xibb_gmap *map, size_t off, void *dst,
+		    size_t len)
+{
+	size_t n;
+
+	while (len) {
+		n = min_t(size_t, len, PAGE_SIZE - offset_in_page(off));
+		memcpy(dst, xibb_gmap_ptr(map, off), n);
+		dst = (u8 *)dst + n;
+		off += n;
+		len -= n;
+	}
 }

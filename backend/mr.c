@@ -147,8 +147,7 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 	if (err)
 		goto err_free;
 	err = xibb_gmap_pgdir(guest, &r->pgdir,
-			      !(access & IB_ACCESS_LOCAL_WRITE), false,
-			      &mr->pages);
+			      !(access & IB_ACCESS_LOCAL_WRITE), &mr->pages);
 	if (err)
 		goto err_del;
 	err = xibb_mr_sg(guest, mr, offset, length);

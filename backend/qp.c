@@ -2,8 +2,8 @@
 /*
  * xen-ibback: queue pairs.
  *
- * A guest QP is the guest's send and receive queue buffers, mapped and
- * vmapped here for the data engine (engine.c), plus a shadow QP of the same type on
+ * A guest QP is the guest's send and receive queue buffers, mapped here
+ * for the data engine (engine.c), plus a shadow QP of the same type on
  * the real device in the shadow PD, with the shadow CQs (and SRQ).  The
  * shadow's QP number is the guest's.  MODIFY_QP translates the wire
  * attributes (the guest's port 1 is rdma-port; on RoCE ib_modify_qp()
@@ -142,11 +142,11 @@ int xibb_create_qp(struct xibb_guest *guest,
 		err = err == -EBUSY ? -EEXIST : err;
 		goto err_del;
 	}
-	err = xibb_gmap_pgdir(guest, &r->sq_pgdir, false, true, &qp->sq);
+	err = xibb_gmap_pgdir(guest, &r->sq_pgdir, false, &qp->sq);
 	if (err)
 		goto err_db;
 	if (!qp->srq) {
-		err = xibb_gmap_pgdir(guest, &r->rq_pgdir, false, true,
+		err = xibb_gmap_pgdir(guest, &r->rq_pgdir, false,
 				      &qp->rq);
 		if (err)
 			goto err_unmap;
@@ -270,6 +270,10 @@ int xibb_modify_qp(struct xibb_guest *guest,
 	if (!attr)
 		return -ENOMEM;
 	err = xibb_qp_attr_from_wire(guest, &r->attr, mask, attr);
+	if (!err && (mask & IB_QP_AV))
+		err = xibb_resolve_dmac(guest, qp->pd->pd, &attr->ah_attr);
+	if (!err && (mask & IB_QP_ALT_PATH))
+		err = xibb_resolve_dmac(guest, qp->pd->pd, &attr->alt_ah_attr);
 	if (!err)
 		err = ib_modify_qp(qp->qp, attr, mask);
 	kfree(attr);

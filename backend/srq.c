@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xen-ibback: shared receive queues, offered when the real device has
- * them.  Like a QP's receive queue: the guest's buffer is mapped and
- * vmapped for the data engine, and a shadow SRQ in the shadow PD receives.
+ * them.  Like a QP's receive queue: the guest's buffer is mapped for the
+ * data engine, and a shadow SRQ in the shadow PD receives.
  * MODIFY_SRQ changes the limit only (no resize in version 1).
  *
  * Copyright (c) 2025 The xenib authors.
@@ -64,7 +64,7 @@ int xibb_create_srq(struct xibb_guest *guest,
 		err = err == -EBUSY ? -EEXIST : err;
 		goto err_del;
 	}
-	err = xibb_gmap_pgdir(guest, &r->pgdir, false, true, &srq->buf);
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &srq->buf);
 	if (err)
 		goto err_db;
 

@@ -178,13 +178,19 @@ static struct xenbus_driver xibb_driver = {
 /**
  * xibb_xenbus_init() - register the "vib" xenbus backend driver
  *
- * Return: 0 or the error of xenbus_register_backend().
+ * Return: 0 or the error of __xenbus_register_backend().
  *
  * Context: module init.
  */
 int xibb_xenbus_init(void)
 {
-	return xenbus_register_backend(&xibb_driver);
+	/*
+	 * No owner: xenbus would otherwise pin this module while a device
+	 * is bound, so rmmod would refuse as long as a guest is attached.
+	 * Without it, rmmod unbinds every device (a full teardown, as for a
+	 * detach) before the module goes; see docs/modules.md.
+	 */
+	return __xenbus_register_backend(&xibb_driver, NULL, KBUILD_MODNAME);
 }
 
 /**

@@ -103,7 +103,8 @@ struct xibb_obj {
  * @readonly: mapped read-only
  * @pages: the pages (from gnttab_alloc_pages())
  * @handles: grant handles, for the unmap
- * @vaddr: contiguous kernel mapping (vmap()), NULL if none
+ * @vaddr: kernel address of the first page (a queue's header); the pages
+ *	are not contiguous in this domain's address space (see gmap.c)
  */
 struct xibb_gmap {
 	u32 npages;
@@ -112,6 +113,22 @@ struct xibb_gmap {
 	grant_handle_t *handles;
 	void *vaddr;
 };
+
+/**
+ * xibb_gmap_ptr() - kernel address of an octet of a mapping
+ * @map: the mapping
+ * @off: octet offset, below npages * PAGE_SIZE (the caller's bound)
+ *
+ * Valid for an object that does not cross a page boundary from @off
+ * (queue headers, CQEs); xibb_gmap_read() copies one that may.
+ *
+ * Return: the address.
+ */
+static inline void *xibb_gmap_ptr(const struct xibb_gmap *map, size_t off)
+{
+	return (u8 *)page_address(map->pages[off >> PAGE_SHIFT]) +
+	       offset_in_page(off);
+}
 
 /**
  * struct xibb_ucontext - a guest user context
@@ -211,7 +228,7 @@ struct xibb_pd {
  * @guest: the owner (for the event handlers)
  * @uc: owning context or NULL
  * @cq: the shadow CQ
- * @buf: the guest's CQ buffer (vmapped)
+ * @buf: the guest's CQ buffer
  * @log_nslots: 2^log_nslots CQEs in @buf
  * @eng: data engine state
  */
@@ -232,7 +249,7 @@ struct xibb_cq {
  * @uc: owning context
  * @pd: its PD
  * @srq: the shadow SRQ
- * @buf: the guest's SRQ buffer (vmapped)
+ * @buf: the guest's SRQ buffer
  * @db_index: doorbell index in @uc
  * @wqe_shift: slot size 2^wqe_shift
  * @log_nslots: 2^log_nslots slots
@@ -279,8 +296,8 @@ struct xibb_srq {
  * @recv_cq: its receive CQ
  * @srq: its SRQ or NULL
  * @qp: the shadow QP
- * @sq: the guest's send queue buffer (vmapped)
- * @rq: the guest's receive queue buffer (vmapped; empty with an SRQ)
+ * @sq: the guest's send queue buffer
+ * @rq: the guest's receive queue buffer (empty with an SRQ)
  * @db_index: doorbell index in @uc
  * @qp_type: XEN_VIBIF_QPT_*
  * @sq_sig_all: every send WQE signals
@@ -561,7 +578,9 @@ void xibb_client_exit(void);
 /* gmap.c */
 int xibb_gmap_pgdir(struct xibb_guest *guest,
 		    const struct xen_vibif_pgdir *pgdir, bool readonly,
-		    bool vmapped, struct xibb_gmap *map);
+		    struct xibb_gmap *map);
+void xibb_gmap_read(const struct xibb_gmap *map, size_t off, void *dst,
+		    size_t len);
 void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map);
 
 /* event.c */
@@ -621,6 +640,8 @@ int xibb_query_srq(struct xibb_guest *guest,
 void xibb_srq_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 
 /* ah.c */
+int xibb_resolve_dmac(struct xibb_guest *guest, struct ib_pd *pd,
+		      struct rdma_ah_attr *ah);
 int xibb_ah_attr_from_wire(struct xibb_guest *guest,
 			   const struct xen_vibif_ah_attr *w,
 			   struct rdma_ah_attr *ah);

@@ -168,6 +168,10 @@ static int xibf_fetch_port(struct xibf_device *xdev, u32 port,
 	attr->active_width = r->active_width;
 	attr->active_speed = le16_to_cpu(r->active_speed);
 	attr->phys_state = r->phys_state;
+	if (port == 1)
+		WRITE_ONCE(xdev->link_layer,
+			   r->link_layer == XEN_VIBIF_LINK_LAYER_ETHERNET ?
+			   IB_LINK_LAYER_ETHERNET : IB_LINK_LAYER_INFINIBAND);
 	return 0;
 }
 
@@ -227,9 +231,22 @@ static int xibf_get_port_immutable(struct ib_device *ibdev, u32 port,
 		return err;
 	immutable->pkey_tbl_len = attr.pkey_tbl_len;
 	immutable->gid_tbl_len = attr.gid_tbl_len;
-	immutable->core_cap_flags = RDMA_CORE_PORT_IBA_IB;
-	immutable->max_mad_size = IB_MGMT_MAD_SIZE;
+	/*
+	 * The IB protocol alone (docs/addressing.md): ib_core then takes the
+	 * GID table from query_gid, i.e. from the backing port, even when that
+	 * port is RoCE; no MAD, SMI, CM or SA capability, since a guest has no
+	 * QP0/QP1 and no kernel verbs consumers.
+	 */
+	immutable->core_cap_flags = RDMA_CORE_CAP_PROT_IB;
+	immutable->max_mad_size = 0;
 	return 0;
+}
+
+/* What applications see: the backing port's link layer (RoCE needs -g). */
+static enum rdma_link_layer xibf_get_link_layer(struct ib_device *ibdev,
+						u32 port)
+{
+	return READ_ONCE(to_xdev(ibdev)->link_layer);
 }
 
 static void xibf_get_dev_fw_str(struct ib_device *ibdev, char *str)
@@ -259,6 +276,7 @@ static const struct ib_device_ops xibf_dev_ops = {
 	.destroy_qp = xibf_destroy_qp,
 	.disassociate_ucontext = xibf_disassociate_ucontext,
 	.get_dev_fw_str = xibf_get_dev_fw_str,
+	.get_link_layer = xibf_get_link_layer,
 	.get_dma_mr = xibf_get_dma_mr,
 	.get_port_immutable = xibf_get_port_immutable,
 	.mmap = xibf_mmap,
@@ -541,8 +559,18 @@ int xibf_device_register(struct xibf_device *xdev)
 	strscpy(ibdev->node_desc, "xenib paravirtual RDMA",
 		sizeof(ibdev->node_desc));
 	ib_set_device_ops(ibdev, &xibf_dev_ops);
-	if (xdev->devcap & XEN_VIBIF_DEVCAP_SRQ)
+	/*
+	 * ib_core enables the uverbs POST_* write commands only for drivers
+	 * that ask: userlib's kick is a POST_SEND/POST_RECV/POST_SRQ_RECV
+	 * with no work request.
+	 */
+	ibdev->uverbs_cmd_mask |= BIT_ULL(IB_USER_VERBS_CMD_POST_SEND) |
+				  BIT_ULL(IB_USER_VERBS_CMD_POST_RECV);
+	if (xdev->devcap & XEN_VIBIF_DEVCAP_SRQ) {
 		ib_set_device_ops(ibdev, &xibf_srq_ops);
+		ibdev->uverbs_cmd_mask |=
+			BIT_ULL(IB_USER_VERBS_CMD_POST_SRQ_RECV);
+	}
 	if (xdev->devcap & XEN_VIBIF_DEVCAP_RESIZE_CQ)
 		ib_set_device_ops(ibdev, &xibf_resize_cq_ops);
 

@@ -241,6 +241,14 @@ static int xibf_probe(struct xenbus_device *dev,
 	front->xbdev = dev;
 	mutex_init(&front->lock);
 	dev_set_drvdata(&dev->dev, front);
+	/*
+	 * A rebind (unbind + bind, or the module reloaded while the device
+	 * stayed in xenstore) finds the device Closed, and so is the backend:
+	 * announcing Initialising makes the backend start over (InitWait).
+	 * On a first probe the state already is Initialising and this is a
+	 * no-op.
+	 */
+	xenbus_switch_state(dev, XenbusStateInitialising);
 	return 0;
 }
 
@@ -271,13 +279,19 @@ static struct xenbus_driver xibf_driver = {
 /**
  * xibf_xenbus_init() - register the "vib" xenbus frontend driver
  *
- * Return: 0 or the error of xenbus_register_frontend().
+ * Return: 0 or the error of __xenbus_register_frontend().
  *
  * Context: module init.
  */
 int xibf_xenbus_init(void)
 {
-	return xenbus_register_frontend(&xibf_driver);
+	/*
+	 * No owner: xenbus would otherwise pin this module while a device
+	 * is bound, so rmmod would refuse as long as a guest is attached.
+	 * Without it, rmmod unbinds every device (a full teardown, as for a
+	 * detach) before the module goes; see docs/modules.md.
+	 */
+	return __xenbus_register_frontend(&xibf_driver, NULL, KBUILD_MODNAME);
 }
 
 /**

@@ -154,6 +154,7 @@ struct xibf_front {
  *	can look)
  * @attr: device attributes from QUERY_DEVICE
  * @port_attr: port attributes from QUERY_PORT, at connection time
+ * @link_layer: port 1's link layer from QUERY_PORT (the backing port's)
  * @devcap: XEN_VIBIF_DEVCAP_* from QUERY_DEVICE
  * @max_inline_data: max_inline_data from QUERY_DEVICE
  * @cq_xa: CQs by backend handle, for events; its lock (irq-safe) is held
@@ -191,6 +192,7 @@ struct xibf_device {
 
 	struct ib_device_attr attr;
 	struct ib_port_attr port_attr;
+	enum rdma_link_layer link_layer;
 	u32 devcap;
 	u32 max_inline_data;
 	struct xarray cq_xa;

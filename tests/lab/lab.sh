@@ -297,6 +297,7 @@ artifact() {
 
 # deploy_to DOM : push whatever of the build artifacts exists into DOM.
 #   Dom0:   /opt/xenib/xen-ibback.ko, /usr/local/sbin/xenib
+#   all:    the test programs (tests/progs) in /usr/local/bin
 #   guests: /opt/xenib/xen-ibfront.ko, the provider in libibverbs' directory
 #           and xenib.driver in /etc/libibverbs.d
 # Everything pushed also lands in /opt/xenib/ with a MANIFEST (sha256 of the
@@ -306,7 +307,11 @@ deploy_to() {
 	if [ "$dom" = dom0 ]; then
 		f=$(artifact kmod-6.12/xen-ibback.ko) && list+=("$f")
 		f=$(artifact tools/xenib) && list+=("$f")
-	else
+	fi
+	for f in xenib-stress xenib-integrity xenib-kicks; do
+		f=$(artifact "progs/$f") && list+=("$f")
+	done
+	if [ "$dom" != dom0 ]; then
 		f=$(artifact kmod-6.12/xen-ibfront.ko) && list+=("$f")
 		f=$(ls "$LAB_ARTIFACTS"/userlib/libxenib-rdmav*.so 2>/dev/null | head -n 1) &&
 			[ -n "$f" ] && list+=("$f")
@@ -335,6 +340,7 @@ rm -rf /opt/xenib
 cp -a "$src" /opt/xenib
 cd /opt/xenib
 [ ! -f xenib ] || install -m 755 xenib /usr/local/sbin/xenib
+for p in xenib-stress xenib-integrity xenib-kicks; do [ ! -f $p ] || install -m 755 $p /usr/local/bin/$p; done
 pd=$(dirname "$(ls /usr/lib/*/libibverbs/libmlx5-rdmav*.so | head -n 1)")
 for so in libxenib-rdmav*.so; do [ ! -f "$so" ] || install -m 644 "$so" "$pd/$so"; done
 [ ! -f xenib.driver ] || install -m 644 xenib.driver /etc/libibverbs.d/xenib.driver

@@ -31,6 +31,27 @@ static u32 xibb_read_quota(struct xenbus_device *dev, const char *key,
 	return xenbus_read_unsigned(dev->nodename, key, READ_ONCE(def));
 }
 
+/*
+ * The default quota-pinned-pages: the module parameter, or if that is 0
+ * the guest's maximum memory (so it can register all of it, queues
+ * included), or 65536 pages (256 MiB) if xenstore does not say.
+ */
+static unsigned int xibb_def_pinned_pages(struct xenbus_device *dev)
+{
+	unsigned int def = READ_ONCE(xibb_def_quota_pinned_pages);
+	char path[32];
+	u64 kib;
+
+	if (def)
+		return def;
+	snprintf(path, sizeof(path), "/local/domain/%d/memory",
+		 dev->otherend_id);
+	kib = xenbus_read_unsigned(path, "static-max", 0);
+	if (!kib)
+		return 65536;
+	return min_t(u64, kib / (PAGE_SIZE / 1024), U32_MAX);
+}
+
 /**
  * xibb_guest_alloc() - allocate a guest from its backend xenstore keys
  * @xbdev: the xenbus device
@@ -82,7 +103,7 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	guest->quota.ah = xibb_read_quota(xbdev, "quota-ah", xibb_def_quota_ah);
 	guest->quota.pinned_pages =
 		xibb_read_quota(xbdev, "quota-pinned-pages",
-				xibb_def_quota_pinned_pages);
+				xibb_def_pinned_pages(xbdev));
 	guest->quota.cqe = xibb_read_quota(xbdev, "quota-cqe",
 					   xibb_def_quota_cqe);
 	guest->quota.qp_wr = xibb_read_quota(xbdev, "quota-qp-wr",

@@ -60,12 +60,12 @@ unsigned int xibb_def_quota_ah = 1024;
 module_param_named(quota_ah, xibb_def_quota_ah, uint, 0644);
 MODULE_PARM_DESC(quota_ah, "default AHs per guest (default 1024)");
 
-/* 65536 pages = 256 MiB. */
-unsigned int xibb_def_quota_pinned_pages = 65536;
+/* 0: the guest's maximum memory (memory/static-max), in pages. */
+unsigned int xibb_def_quota_pinned_pages;
 module_param_named(quota_pinned_pages, xibb_def_quota_pinned_pages, uint,
 		   0644);
 MODULE_PARM_DESC(quota_pinned_pages,
-		 "default guest pages mapped at once per guest, 4 KiB pages (default 65536)");
+		 "default guest pages mapped at once per guest, 4 KiB pages (default 0: as many as the guest has RAM)");
 
 unsigned int xibb_def_quota_cqe = 65536;
 module_param_named(quota_cqe, xibb_def_quota_cqe, uint, 0644);

@@ -47,7 +47,8 @@ struct ib_mr *xibf_get_dma_mr(struct ib_pd *ibpd, int access)
  * @start: user address of the region
  * @length: octets
  * @virt_addr: I/O virtual address of @start, same offset within a page
- * @access: IB_ACCESS_* (LOCAL_WRITE and the REMOTE_* bits only)
+ * @access: IB_ACCESS_*: LOCAL_WRITE and the REMOTE_* bits; optional bits
+ *	are ignored
  * @udata: no driver data
  *
  * Return: the MR or an ERR_PTR().
@@ -65,6 +66,11 @@ struct ib_mr *xibf_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
 	struct xibf_mr *mr;
 	int err;
 
+	/*
+	 * Optional bits (relaxed ordering, ...) are hints a device may
+	 * ignore, and perftest sets them: drop them rather than fail.
+	 */
+	access &= ~IB_ACCESS_OPTIONAL;
 	if (!udata || (access & ~XEN_VIBIF_ACCESS_ALL))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!length || (start & ~PAGE_MASK) != (virt_addr & ~PAGE_MASK))

@@ -136,7 +136,7 @@ qemu_cmd() {
 		-no-reboot -monitor none
 		-chardev "file,id=ser0,path=$run/logs/serial.log" -serial chardev:ser0
 		-kernel "$boot/xen"
-		-append "console=com1 com1=115200,8n1 dom0_mem=${dom0mem}M,max:${dom0mem}M dom0_max_vcpus=$smp loglvl=all guest_loglvl=all console_timestamps=boot noreboot bootscrub=0"
+		-append "console=com1 com1=115200,8n1 dom0_mem=${dom0mem}M,max:${dom0mem}M dom0_max_vcpus=$smp gnttab_max_frames=512 loglvl=all guest_loglvl=all console_timestamps=boot noreboot bootscrub=0"
 		-initrd "$boot/vmlinuz console=hvc0 earlyprintk=xen mitigations=off lab.role=dom0 lab.root=/dev/vda lab.rxe=${LAB_RXE:-ci0},$run/boot/initrd.img"
 		-drive "file=$boot/rootfs.img,if=virtio,format=raw,readonly=on"
 		-virtfs "local,path=$run,mount_tag=lab,security_model=none,id=lab"

@@ -2,7 +2,8 @@
 #
 # xenib: paravirtual RDMA for Xen guests.  See README.md.
 #
-#   make                 modules (trixie 6.12), userlib provider, xenib tool
+#   make                 modules (trixie 6.12), userlib provider, xenib tool,
+#                        the lab's test programs
 #   make KVER=6.1        modules against bookworm's 6.1 headers (on the host)
 #   make check           all builds, unit tests, fuzzers, gates, lab smoke
 #   make test            unit tests only (fast)
@@ -29,13 +30,13 @@ BR = $(shell mk/buildroot.sh)
 IN_BR = mk/chroot-run.sh $(BR)
 
 .PHONY: all deps host-deps buildroot modules modules-6.12 modules-6.1 \
-	userlib rdma-core tools test unit fuzz gates check bench demo \
+	userlib rdma-core tools progs test unit fuzz gates check bench demo \
 	lab lab-images lab-up lab-down lab-shell lab-smoke clean help
 
-all: modules userlib tools
+all: modules userlib tools progs
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
 
 host-deps:
 	@grep -v '^#' mk/host-deps.txt | xargs mk/apt-ensure.sh
@@ -62,6 +63,10 @@ userlib: rdma-core
 
 tools: buildroot
 	$(IN_BR) make -C tools O=$(O)/tools
+
+# The lab's test programs (run in guests on xenib0 and in Dom0 on rxe0).
+progs: buildroot
+	$(IN_BR) make -C tests/progs O=$(O)/progs
 
 # Fast user-space unit tests of kernel/common and userlib's queue code.
 test unit: host-deps

@@ -137,6 +137,7 @@ suite tools-unit           sh -c 'mk/chroot-run.sh "$(mk/buildroot.sh)" make -C 
 suite unit                 make --no-print-directory -C tests/unit O="$top/build/unit" run
 suite fuzz                 make --no-print-directory -C tests/fuzz O="$top/build/fuzz" \
 	FUZZ_SECONDS="${FUZZ_SECONDS:-30}" run
+one   progs-build          make --no-print-directory progs
 suite lab-smoke            tests/lab/smoke.sh
 
 echo "== $(($(date +%s) - t0))s${skipped[*]:+; skipped: ${skipped[*]}}"

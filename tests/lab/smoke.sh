@@ -1,20 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# smoke.sh : the lab's smoke suite.  Boots the lab once (or reuses the one
-# that is up, with LAB_REUSE=1), runs the checks, prints one line per check
-# ("ok   NAME: detail" or "FAIL NAME: reason"), then exactly
-# "N passed, N failed", and shuts the lab down (unless LAB_KEEP=1 or it was
-# reused).  Exit status 0 only if every check passed.  The run's logs stay
-# in build/lab/runs/<time>/logs (failed runs are never pruned first).
+# smoke.sh : the lab suite (make lab-smoke, and make check's last step).
+# Boots the lab once (or reuses the one that is up, with LAB_REUSE=1), runs
+# the smoke checks (Xen, Dom0, rxe0, guests, network, modules load and
+# unload), then the control-path and fast-path checks of integration.sh in
+# the same boot, prints one line per check ("ok   NAME: detail" or
+# "FAIL NAME: reason"), then exactly "N passed, N failed", and shuts the lab
+# down (unless LAB_KEEP=1 or it was reused).  Exit status 0 only if every
+# check passed.  The run's logs stay in build/lab/runs/<time>/logs (failed
+# runs are never pruned first).
 #
 # Every step is bounded: each command by LAB_TIMEOUT (here 180 s), the
-# whole suite by SMOKE_TIMEOUT (1800 s), and once the lab stops answering
+# whole suite by SMOKE_TIMEOUT (3600 s), and once the lab stops answering
 # (two commands in a row time out or find it dead) the remaining checks
 # fail at once instead of waiting.
 #
 # Environment: LAB_GUESTS (2) and everything lab.sh reads; PP_TRIES (3),
-# how many times the native pingpong may be tried.
+# how many times the native pingpong may be tried; LAB_INTEGRATION (1; 0
+# runs the smoke checks only); what integration.sh reads.
 set -uo pipefail
 here=$(dirname "$(readlink -f "$0")")
 pass=0
@@ -77,10 +81,10 @@ finish() {
 }
 
 # The suite's own deadline: report, shut the lab down, exit.
-trap 'bad "suite" "SMOKE_TIMEOUT (${SMOKE_TIMEOUT:-1800} s) reached"; dead=1; finish' USR1
+trap 'bad "suite" "SMOKE_TIMEOUT (${SMOKE_TIMEOUT:-3600} s) reached"; dead=1; finish' USR1
 (
 	trap 'kill $sp; exit' TERM
-	sleep "${SMOKE_TIMEOUT:-1800}" &
+	sleep "${SMOKE_TIMEOUT:-3600}" &
 	sp=$!
 	wait $sp && kill -USR1 $$
 ) </dev/null >/dev/null 2>&1 &
@@ -242,7 +246,13 @@ $load_script" 2>&1); then
 	fi
 done
 
-# 6. Every kernel log is clean, from boot on.
+# 6. The control path and the fast path (integration.sh), unless
+# LAB_INTEGRATION=0.
+if [ "${LAB_INTEGRATION:-1}" != 0 ] && [ $dead = 0 ]; then
+	. "$here/integration.sh"
+fi
+
+# 7. Every kernel log is clean, from boot on.
 dmesg_script='
 b=$(dmesg | grep -E "$1" | head -n 3)
 [ -z "$b" ] || { echo "dmesg: $b"; exit 1; }

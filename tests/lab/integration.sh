@@ -1,0 +1,333 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# integration.sh : the control-path and fast-path checks of the lab suite.
+# Sourced by smoke.sh once the lab is up and the module checks passed; uses
+# its L, ok, bad, oneline, elapsed, $guests, $BADRE and $TAINT_OK.  Every
+# check prints one "ok"/"FAIL" line.  Order matters: the destructive checks
+# (detach while in use, xl destroy, rmmod with a guest attached) come last.
+#
+# Environment: STRESS_ITERS (1000) and STRESS_MR_MIB (256) for xenib-stress,
+# INTEG_ITERS (100) for xenib-integrity, KICKS_POSTS (20000) for
+# xenib-kicks, KICKS_MAX_PER_1K (10): the bound on kicks per 1,000 posts
+# under sustained load.
+
+ip_of() {
+	case $1 in
+	dom0) echo 10.77.0.1 ;;
+	guest*) echo "10.77.0.$((10 + ${1#guest}))" ;;
+	esac
+}
+dev_of() { if [ "$1" = dom0 ]; then echo rxe0; else echo xenib0; fi; }
+
+# Resource counts of rxe0 in Dom0 ("pd N cq N qp N ..."), without cm_id.
+rdma_res() {
+	L run dom0 "rdma resource show | awk '/rxe0/ { \$1 = \$2 = \"\"; print }' | sed 's/^ *//'"
+}
+
+# Dom0 and every guest still have clean kernel logs since MARK.
+since_mark_clean() {
+	local mark=$1 d out rc=0
+	for d in dom0 $(for n in $guests; do echo "guest$n"; done); do
+		out=$(L run "$d" "dmesg | sed -n '/$mark/,\$p' | grep -E '$BADRE' | head -n 3") || true
+		[ -z "$out" ] || { echo "$d: $out"; rc=1; }
+	done
+	return $rc
+}
+mark_all() {
+	local d
+	for d in dom0 $(for n in $guests; do echo "guest$n"; done); do
+		L run "$d" "echo '$1' >/dev/kmsg" >/dev/null 2>&1
+	done
+}
+
+# pair PROG SRV_DOM CLI_DOM [ARGS...] : PROG as server in SRV_DOM, client in
+# CLI_DOM to the server's address; both on their device.  The client is
+# retried while the server does not listen yet.  Prints the client's and
+# server's last lines; returns 0 only if both exited 0.
+pair() {
+	local prog=$1 sd=$2 cd=$3 tag
+	shift 3
+	tag=pair.$$.$RANDOM
+	L run "$sd" "(timeout 150 $prog -d $(dev_of "$sd") $* >/tmp/$tag.log 2>&1; echo \$? >/tmp/$tag.rc) </dev/null >/dev/null 2>&1 &" >/dev/null
+	L run "$cd" "
+for i in \$(seq 40); do
+	timeout 140 $prog -d $(dev_of "$cd") $* $(ip_of "$sd") >/tmp/$tag.cli 2>&1
+	c=\$?
+	grep -q -E \"Couldn.t connect|Unable to init the socket|Couldn't read/write remote\" /tmp/$tag.cli || break
+	[ \$i -lt 40 ] || break
+	sleep 0.5
+done
+tail -n 2 /tmp/$tag.cli | tr '\n' ' '
+exit \$c"
+	local c=$?
+	L run "$sd" "for i in \$(seq 300); do [ -s /tmp/$tag.rc ] && break; sleep 0.5; done
+echo \"| server: \$(tail -n 1 /tmp/$tag.log)\"
+[ -s /tmp/$tag.rc ] || { echo 'server did not finish'; pkill -f '$prog' ; exit 1; }
+exit \$(cat /tmp/$tag.rc)"
+	local s=$?
+	[ $c = 0 ] && [ $s = 0 ]
+}
+
+# stat_of DOMID NAME : one backend counter.
+stat_of() {
+	L run dom0 "cat /sys/bus/xen-backend/devices/vib-$1-0/statistics/$2"
+}
+
+t_int=$(date +%s.%N)
+ngu_int=$(echo "$guests" | wc -w)
+G1=guest1
+G2=guest2
+declare -A DOMID
+for n in $guests; do
+	DOMID[guest$n]=$(L run dom0 "xl domid guest$n" 2>/dev/null | tr -d '\r')
+done
+mark=xenib-int.$$.$RANDOM
+mark_all "$mark"
+
+# ---- control path ------------------------------------------------------
+
+base0=$(rdma_res)
+if out=$(L run dom0 'modprobe ib_core; insmod /opt/xenib/xen-ibback.ko && echo loaded' 2>&1); then
+	ok "backend loaded (dom0)" "rxe0 before: $base0"
+else
+	bad "backend loaded (dom0)" "$(echo "$out" | oneline)"
+fi
+for n in $guests; do
+	if ! out=$(L run "guest$n" 'modprobe ib_uverbs && insmod /opt/xenib/xen-ibfront.ko' 2>&1); then
+		bad "frontend loaded (guest$n)" "$(echo "$out" | oneline)"
+	fi
+done
+
+# attach by name (as xl users expect) falls back to the domid.
+for n in $guests; do
+	g=guest$n
+	out=$(L run dom0 "xenib attach ${DOMID[$g]} --device rxe0 && xenib list" 2>&1)
+	rc=$?
+	out2=$(L run "$g" 'for i in $(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep xenib0' 2>&1)
+	if [ $rc = 0 ] && [ -n "$out2" ]; then
+		ok "xenib attach $g" "$(echo "$out" | grep -E "^ *${DOMID[$g]} " | oneline); guest sees $(echo "$out2" | oneline)"
+	else
+		bad "xenib attach $g" "$(echo "$out $out2" | oneline)"
+	fi
+done
+base=$(rdma_res)
+
+# The tool's refusals and their exit codes (docs/tools.md).
+refuse() {
+	local what=$1 cmd=$2 want=$3 out rc
+	out=$(L run dom0 "$cmd" 2>&1)
+	rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -q -i -E "$want"; then
+		ok "xenib refuses: $what" "exit 1: $(echo "$out" | head -n 1 | oneline)"
+	else
+		bad "xenib refuses: $what" "exit $rc: $(echo "$out" | oneline)"
+	fi
+}
+refuse "already attached" "xenib attach ${DOMID[$G1]} --device rxe0" "already"
+refuse "no such domain" "xenib attach 31999 --device rxe0" "no such domain|does not exist"
+refuse "no such RDMA device" "xenib attach ${DOMID[$G1]} --devid 1 --device nosuch0" "no such|nosuch0"
+
+for n in $guests; do
+	if out=$(L run "guest$n" 'ibv_devinfo -v -d xenib0 && rdma link show' 2>&1) &&
+		echo "$out" | grep -q PORT_ACTIVE && echo "$out" | grep -q -E 'xenib0/1 state ACTIVE'; then
+		ok "ibv_devinfo -v and rdma link (guest$n)" "$(echo "$out" | grep -E 'fw_ver|link_layer|max_qp:|max_mr_size|active_mtu' | oneline)"
+	else
+		bad "ibv_devinfo -v and rdma link (guest$n)" "$(echo "$out" | tail -n 5 | oneline)"
+	fi
+done
+
+# 1,000 sets of PD/CQ/SRQ/QP/MR with QP state walks, one 256 MiB MR, in
+# guest1; it runs in the background while the fast path is tested on the
+# other guest, so it is also a test of two guests at once.
+si=${STRESS_ITERS:-1000}
+sm=${STRESS_MR_MIB:-256}
+L run "$G1" "(xenib-stress -d xenib0 -g 0 -n $si -m $sm -t 2400 >/tmp/stress.log 2>&1; echo \$? >/tmp/stress.rc) </dev/null >/dev/null 2>&1 &" >/dev/null
+t_stress=$(date +%s.%N)
+
+# ---- fast path -----------------------------------------------------------
+
+# Against native Dom0 peers: guest2 while guest1 is busy (guest1 if alone).
+gx=$G2
+[ "$ngu_int" -ge 2 ] || gx=$G1
+pp_all() {
+	local a=$1 b=$2 t out
+	for t in "rc" "uc" "ud" "srq" "rc -e"; do
+		set -- $t
+		if out=$(pair "ibv_${1}_pingpong" "$a" "$b" -g 0 -n 200 "${@:2}" 2>&1); then
+			ok "ibv_${t// /_}_pingpong $b -> $a" "$(echo "$out" | grep -o '[0-9.]* usec/iter' | head -n 1) (client)"
+		else
+			bad "ibv_${t// /_}_pingpong $b -> $a" "$(echo "$out" | oneline)"
+		fi
+	done
+}
+pp_all dom0 "$gx"
+if out=$(pair ibv_rc_pingpong "$gx" dom0 -g 0 -n 200 2>&1); then
+	ok "ibv_rc_pingpong dom0 -> $gx (guest serves)" "$(echo "$out" | grep -o '[0-9.]* usec/iter' | head -n 1)"
+else
+	bad "ibv_rc_pingpong dom0 -> $gx (guest serves)" "$(echo "$out" | oneline)"
+fi
+
+pt_all() {
+	local a=$1 b=$2 t out
+	for t in ib_send_lat ib_write_lat ib_read_lat ib_atomic_lat ib_send_bw ib_write_bw ib_read_bw; do
+		if out=$(pair "$t" "$a" "$b" -x 0 -n 200 2>&1) && ! echo "$out" | grep -q -i -E 'error|fail'; then
+			ok "$t $b -> $a" "$(echo "$out" | grep -o -E '^ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' | head -n 1 | oneline)"
+		else
+			bad "$t $b -> $a" "$(echo "$out" | oneline)"
+		fi
+	done
+}
+pt_all dom0 "$gx"
+
+ii=${INTEG_ITERS:-100}
+if out=$(pair xenib-integrity dom0 "$gx" -g 0 -n "$ii" 2>&1); then
+	ok "xenib-integrity $gx -> dom0" "$(echo "$out" | grep -o -E '[0-9]+ passed, [0-9]+ failed' | head -n 2 | oneline)"
+else
+	bad "xenib-integrity $gx -> dom0" "$(echo "$out" | oneline)"
+fi
+
+# Kicks per 1,000 posts under sustained load.
+kp=${KICKS_POSTS:-20000}
+d=${DOMID[$gx]}
+k0=$(stat_of "$d" kicks)
+w0=$(stat_of "$d" wqes)
+out=$(L run "$gx" "xenib-kicks -d xenib0 -i 0 -n $kp -q 64" 2>&1)
+rc=$?
+k1=$(stat_of "$d" kicks)
+w1=$(stat_of "$d" wqes)
+per=$(awk -v k=$((k1 - k0)) -v w=$((w1 - w0)) 'BEGIN { if (w > 0) printf "%.2f", k * 1000 / w; else print "nan" }')
+if [ $rc = 0 ] && [ "$per" != nan ] && awk -v p="$per" -v m="${KICKS_MAX_PER_1K:-10}" 'BEGIN { exit !(p <= m) }'; then
+	ok "kicks under sustained load ($gx)" "$((k1 - k0)) kicks for $((w1 - w0)) WQEs: $per per 1000 posts (bound ${KICKS_MAX_PER_1K:-10})"
+else
+	bad "kicks under sustained load ($gx)" "rc $rc, $((k1 - k0)) kicks for $((w1 - w0)) WQEs ($per per 1000); $(echo "$out" | tail -n 2 | oneline)"
+fi
+
+# The stress run in guest1.
+out=$(LAB_TIMEOUT=2500 L run "$G1" "for i in \$(seq 2400); do [ -s /tmp/stress.rc ] && break; sleep 1; done
+tail -n 1 /tmp/stress.log; grep -E '^time: (reg_mr_256m|create_qp) ' /tmp/stress.log
+grep -E '^FAIL|failed:' /tmp/stress.log | head -n 3
+exit \$(cat /tmp/stress.rc 2>/dev/null || echo 1)" 2>&1)
+if [ $? = 0 ]; then
+	ok "xenib-stress: $si sets, one $sm MiB MR ($G1)" "$(elapsed "$t_stress") s; $(echo "$out" | oneline)"
+else
+	bad "xenib-stress: $si sets, one $sm MiB MR ($G1)" "$(echo "$out" | oneline)"
+fi
+
+# Guest to guest.
+if [ "$ngu_int" -ge 2 ]; then
+	pp_all "$G2" "$G1"
+	pt_all "$G2" "$G1"
+	if out=$(pair xenib-integrity "$G2" "$G1" -g 0 -n "$ii" 2>&1); then
+		ok "xenib-integrity $G1 -> $G2" "$(echo "$out" | grep -o -E '[0-9]+ passed, [0-9]+ failed' | head -n 2 | oneline)"
+	else
+		bad "xenib-integrity $G1 -> $G2" "$(echo "$out" | oneline)"
+	fi
+fi
+
+# Everything the guests' programs created is gone again.
+sleep 1
+now=$(rdma_res)
+if [ "$now" = "$base" ]; then
+	ok "rdma resource show back to baseline (dom0)" "$now"
+else
+	bad "rdma resource show back to baseline (dom0)" "after attach: $base; now: $now"
+fi
+
+# ---- teardown while in use -----------------------------------------------
+
+# A guest program that holds objects (context, PD, CQ, QP, MR: a pingpong
+# server waiting for a client that never comes) while its device goes away.
+hold() {
+	L run "$1" "(timeout 300 ibv_rc_pingpong -d xenib0 -g 0 -p $2 >/tmp/hold.$2 2>&1; echo \$? >/tmp/hold.$2.rc) </dev/null >/dev/null 2>&1 &
+for i in \$(seq 60); do ss -ltn | grep -q ':$2 ' && break; sleep 0.5; done" >/dev/null
+}
+# held_gone DOM PORT : after its device went, the holder is killed and
+# must exit within 30 s (closing the verbs fd must not hang).
+held_gone() {
+	L run "$1" "pkill -f 'ibv_rc_pingpong -d xenib0 -g 0 -p $2'
+for i in \$(seq 60); do [ -s /tmp/hold.$2.rc ] && break; sleep 0.5; done
+[ -s /tmp/hold.$2.rc ] && echo \"holder killed, exited \$(cat /tmp/hold.$2.rc)\""
+}
+# res_share BASE0 BASE N M : what rxe0 should hold with M of N guests still
+# attached, given BASE0 with none and BASE with all N.
+res_share() {
+	awk -v a="$1" -v b="$2" -v n="$3" -v m="$4" 'BEGIN {
+		k = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= k; i += 2) {
+			d = y[i + 1] - x[i + 1]
+			if (d % n) { print "uneven"; exit }
+			printf "%s %d ", x[i], x[i + 1] + d / n * m
+		}
+	}' | sed 's/ $//'
+}
+
+# Detach and re-attach while a program holds objects on the device.
+g=$G1
+hold "$g" 18601
+t0=$(date +%s.%N)
+out=$(L run dom0 "timeout 60 xenib detach ${DOMID[$g]}" 2>&1)
+rc=$?
+gone=$(L run "$g" 'for i in $(seq 60); do ibv_devices | grep -q xenib0 || break; sleep 0.5; done; ibv_devices | grep -c xenib0' 2>&1)
+h=$(held_gone "$g" 18601 2>&1)
+hrc=$?
+if [ $rc = 0 ] && [ "$gone" = 0 ]; then
+	ok "detach $g with a program holding objects" "$(elapsed "$t0") s; $h; xenib0 gone"
+else
+	bad "detach $g with a program holding objects" "detach rc $rc: $(echo "$out" | oneline); xenib0 count $gone; $h (rc $hrc)"
+fi
+out=$(L run dom0 "xenib attach ${DOMID[$g]} --device rxe0" 2>&1)
+rc=$?
+out2=$(L run "$g" 'for i in $(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep xenib0' 2>&1)
+if [ $rc = 0 ] && [ -n "$out2" ] && out3=$(pair ibv_rc_pingpong dom0 "$g" -g 0 -n 50 2>&1); then
+	ok "re-attach $g and use it" "$(echo "$out3" | grep -o '[0-9.]* usec/iter' | head -n 1)"
+else
+	bad "re-attach $g and use it" "$(echo "$out $out2 ${out3:-}" | oneline)"
+fi
+
+# xl destroy of a guest holding objects: Dom0 frees everything.
+if [ "$ngu_int" -ge 2 ]; then
+	g=$G2
+	hold "$g" 18602
+	before=$(rdma_res)
+	t0=$(date +%s.%N)
+	out=$(L run dom0 "xl destroy $g; for i in \$(seq 120); do [ -d /sys/bus/xen-backend/devices/vib-${DOMID[$g]}-0 ] || break; sleep 0.5; done; xenib list" 2>&1)
+	L run dom0 "timeout 30 xenib detach ${DOMID[$g]} >/dev/null 2>&1; true" >/dev/null
+	sleep 1
+	now=$(rdma_res)
+	gone=$(L run dom0 "[ -d /sys/bus/xen-backend/devices/vib-${DOMID[$g]}-0 ] && echo present || echo gone")
+	want=$(res_share "$base0" "$base" "$ngu_int" $((ngu_int - 1)))
+	if [ "$gone" = gone ] && [ "$now" = "$want" ]; then
+		ok "xl destroy $g holding objects" "$(elapsed "$t0") s; backend device gone; rxe0 before: $before; after: $now"
+	else
+		bad "xl destroy $g holding objects" "backend device $gone; rxe0 before: $before; after: $now, want $want; $(echo "$out" | oneline)"
+	fi
+	guests=$(echo "$guests" | tr ' ' '\n' | grep -v -x "${g#guest}" | tr '\n' ' ')
+fi
+
+# Unload the backend while guest1 is attached and a program holds objects.
+g=$G1
+hold "$g" 18603
+t0=$(date +%s.%N)
+out=$(L run dom0 "timeout 120 rmmod xen_ibback && ! grep -q '^xen_ibback ' /proc/modules && echo unloaded" 2>&1)
+rc=$?
+h=$(held_gone "$g" 18603 2>&1)
+now=$(rdma_res)
+if [ $rc = 0 ] && [ "$now" = "$base0" ]; then
+	ok "rmmod xen-ibback with $g attached and busy" "$(elapsed "$t0") s; $h; rxe0 back to $now"
+else
+	bad "rmmod xen-ibback with $g attached and busy" "rc $rc: $(echo "$out" | oneline); $h; rxe0 now: $now, before load: $base0"
+fi
+L run dom0 "xenib detach --force ${DOMID[$g]} >/dev/null 2>&1; true" >/dev/null
+out=$(L run "$g" 'ibv_devices | grep -c xenib0; rmmod xen_ibfront && echo frontend unloaded' 2>&1)
+if echo "$out" | grep -q "frontend unloaded"; then
+	ok "frontend unloads after the backend went ($g)" "$(echo "$out" | oneline)"
+else
+	bad "frontend unloads after the backend went ($g)" "$(echo "$out" | oneline)"
+fi
+
+if out=$(since_mark_clean "$mark" 2>&1); then
+	ok "kernel logs clean during the integration checks"
+else
+	bad "kernel logs clean during the integration checks" "$(echo "$out" | oneline)"
+fi
+echo "integration checks: $(elapsed "$t_int") s"

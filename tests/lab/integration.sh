@@ -6,7 +6,8 @@
 # check prints one "ok"/"FAIL" line.  Order matters: the destructive checks
 # (detach while in use, xl destroy, rmmod with a guest attached) come last.
 #
-# Environment: STRESS_ITERS (1000) and STRESS_MR_MIB (256) for xenib-stress,
+# Environment: INTEG_TEARDOWN (1; 0 skips the destructive checks),
+# STRESS_ITERS (1000) and STRESS_MR_MIB (256) for xenib-stress,
 # INTEG_ITERS (100) for xenib-integrity, KICKS_POSTS (20000) for
 # xenib-kicks, KICKS_MAX_PER_1K (10): the bound on kicks per 1,000 posts
 # under sustained load.
@@ -45,9 +46,12 @@ mark_all() {
 # retried while the server does not listen yet.  Prints the client's and
 # server's last lines; returns 0 only if both exited 0.
 pair() {
-	local prog=$1 sd=$2 cd=$3 tag
+	local prog=$1 sd=$2 cd=$3 tag port
 	shift 3
 	tag=pair.$$.$RANDOM
+	# A port of our own: nothing else in the lab may answer the client.
+	port=$((19000 + RANDOM % 1000))
+	set -- -p "$port" "$@"
 	L run "$sd" "(timeout 150 $prog -d $(dev_of "$sd") $* >/tmp/$tag.log 2>&1; echo \$? >/tmp/$tag.rc) </dev/null >/dev/null 2>&1 &" >/dev/null
 	L run "$cd" "
 for i in \$(seq 40); do
@@ -58,15 +62,19 @@ for i in \$(seq 40); do
 	sleep 0.5
 done
 tail -n 2 /tmp/$tag.cli | tr '\n' ' '
+grep -h -o \"Can't produce a report\" /tmp/$tag.cli
 exit \$c"
 	local c=$?
 	L run "$sd" "for i in \$(seq 300); do [ -s /tmp/$tag.rc ] && break; sleep 0.5; done
 echo \"| server: \$(tail -n 1 /tmp/$tag.log)\"
+grep -h -o \"Can't produce a report\" /tmp/$tag.log
 [ -s /tmp/$tag.rc ] || { echo 'server did not finish'; pkill -f '$prog' ; exit 1; }
 exit \$(cat /tmp/$tag.rc)"
 	local s=$?
+	echo "pair-status client=$c server=$s"
 	[ $c = 0 ] && [ $s = 0 ]
 }
+pair_ok() { echo "$1" | grep -q "pair-status client=0 server=0"; }
 
 # stat_of DOMID NAME : one backend counter.
 stat_of() {
@@ -86,23 +94,34 @@ mark_all "$mark"
 
 # ---- control path ------------------------------------------------------
 
-base0=$(rdma_res)
-if out=$(L run dom0 'modprobe ib_core; insmod /opt/xenib/xen-ibback.ko && echo loaded' 2>&1); then
-	ok "backend loaded (dom0)" "rxe0 before: $base0"
+# With a reused lab (LAB_REUSE=1) the modules may be loaded and the guests
+# attached already: then base0 is unknown and those steps are skipped.
+base0=
+if L run dom0 "grep -q '^xen_ibback ' /proc/modules" >/dev/null 2>&1; then
+	ok "backend loaded (dom0)" "already (reused lab)"
 else
-	bad "backend loaded (dom0)" "$(echo "$out" | oneline)"
+	base0=$(rdma_res)
+	if out=$(L run dom0 'modprobe ib_core; insmod /opt/xenib/xen-ibback.ko && echo loaded' 2>&1); then
+		ok "backend loaded (dom0)" "rxe0 before: $base0"
+	else
+		bad "backend loaded (dom0)" "$(echo "$out" | oneline)"
+	fi
 fi
 for n in $guests; do
-	if ! out=$(L run "guest$n" 'modprobe ib_uverbs && insmod /opt/xenib/xen-ibfront.ko' 2>&1); then
+	if ! out=$(L run "guest$n" "grep -q '^xen_ibfront ' /proc/modules || { modprobe ib_uverbs && insmod /opt/xenib/xen-ibfront.ko; }" 2>&1); then
 		bad "frontend loaded (guest$n)" "$(echo "$out" | oneline)"
 	fi
 done
 
-# attach by name (as xl users expect) falls back to the domid.
 for n in $guests; do
 	g=guest$n
-	out=$(L run dom0 "xenib attach ${DOMID[$g]} --device rxe0 && xenib list" 2>&1)
-	rc=$?
+	if L run dom0 "xenib list | grep -q -E '^ *${DOMID[$g]} +0 '" >/dev/null 2>&1; then
+		out="$(L run dom0 'xenib list' 2>&1)"
+		rc=0
+	else
+		out=$(L run dom0 "xenib attach ${DOMID[$g]} --device rxe0 && xenib list" 2>&1)
+		rc=$?
+	fi
 	out2=$(L run "$g" 'for i in $(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep xenib0' 2>&1)
 	if [ $rc = 0 ] && [ -n "$out2" ]; then
 		ok "xenib attach $g" "$(echo "$out" | grep -E "^ *${DOMID[$g]} " | oneline); guest sees $(echo "$out2" | oneline)"
@@ -129,7 +148,7 @@ refuse "no such RDMA device" "xenib attach ${DOMID[$G1]} --devid 1 --device nosu
 
 for n in $guests; do
 	if out=$(L run "guest$n" 'ibv_devinfo -v -d xenib0 && rdma link show' 2>&1) &&
-		echo "$out" | grep -q PORT_ACTIVE && echo "$out" | grep -q -E 'xenib0/1 state ACTIVE'; then
+		echo "$out" | grep -q PORT_ACTIVE && echo "$out" | grep -q -E 'link xenib0/1 .*state ACTIVE'; then
 		ok "ibv_devinfo -v and rdma link (guest$n)" "$(echo "$out" | grep -E 'fw_ver|link_layer|max_qp:|max_mr_size|active_mtu' | oneline)"
 	else
 		bad "ibv_devinfo -v and rdma link (guest$n)" "$(echo "$out" | tail -n 5 | oneline)"
@@ -167,13 +186,23 @@ else
 	bad "ibv_rc_pingpong dom0 -> $gx (guest serves)" "$(echo "$out" | oneline)"
 fi
 
+# perftest measures the CPU clock against gettimeofday() before it reports,
+# and under TCG the fit is sometimes too poor ("Correlation coefficient r^2
+# < 0.9", "Can't produce a report"): such a run is repeated, at most
+# PT_TRIES (3) times in all, and the repetitions are shown.
 pt_all() {
-	local a=$1 b=$2 t out
+	local a=$1 b=$2 t out try note
 	for t in ib_send_lat ib_write_lat ib_read_lat ib_atomic_lat ib_send_bw ib_write_bw ib_read_bw; do
-		if out=$(pair "$t" "$a" "$b" -x 0 -n 200 2>&1) && ! echo "$out" | grep -q -i -E 'error|fail'; then
-			ok "$t $b -> $a" "$(echo "$out" | grep -o -E '^ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' | head -n 1 | oneline)"
+		note=
+		for try in $(seq "${PT_TRIES:-3}"); do
+			out=$(pair "$t" "$a" "$b" -x 0 -n 200 2>&1)
+			echo "$out" | grep -q "Can't produce a report" || break
+			note=" (perftest could not calibrate its clock $try time(s))"
+		done
+		if pair_ok "$out" && ! echo "$out" | grep -q -i -E 'error|fail'; then
+			ok "$t $b -> $a" "$(echo "$out" | grep -o -E '^ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' | head -n 1 | oneline)$note"
 		else
-			bad "$t $b -> $a" "$(echo "$out" | oneline)"
+			bad "$t $b -> $a" "$(echo "$out" | oneline)$note"
 		fi
 	done
 }
@@ -234,6 +263,7 @@ else
 fi
 
 # ---- teardown while in use -----------------------------------------------
+if [ "${INTEG_TEARDOWN:-1}" != 0 ]; then
 
 # A guest program that holds objects (context, PD, CQ, QP, MR: a pingpong
 # server waiting for a client that never comes) while its device goes away.
@@ -295,8 +325,9 @@ if [ "$ngu_int" -ge 2 ]; then
 	sleep 1
 	now=$(rdma_res)
 	gone=$(L run dom0 "[ -d /sys/bus/xen-backend/devices/vib-${DOMID[$g]}-0 ] && echo present || echo gone")
-	want=$(res_share "$base0" "$base" "$ngu_int" $((ngu_int - 1)))
-	if [ "$gone" = gone ] && [ "$now" = "$want" ]; then
+	want=$(res_share "${base0:-$base}" "$base" "$ngu_int" $((ngu_int - 1)))
+	[ -n "$base0" ] || want="(unknown: reused lab) $now"
+	if [ "$gone" = gone ] && [ "$now" = "${want#(unknown: reused lab) }" ]; then
 		ok "xl destroy $g holding objects" "$(elapsed "$t0") s; backend device gone; rxe0 before: $before; after: $now"
 	else
 		bad "xl destroy $g holding objects" "backend device $gone; rxe0 before: $before; after: $now, want $want; $(echo "$out" | oneline)"
@@ -312,7 +343,7 @@ out=$(L run dom0 "timeout 120 rmmod xen_ibback && ! grep -q '^xen_ibback ' /proc
 rc=$?
 h=$(held_gone "$g" 18603 2>&1)
 now=$(rdma_res)
-if [ $rc = 0 ] && [ "$now" = "$base0" ]; then
+if [ $rc = 0 ] && { [ -z "$base0" ] || [ "$now" = "$base0" ]; }; then
 	ok "rmmod xen-ibback with $g attached and busy" "$(elapsed "$t0") s; $h; rxe0 back to $now"
 else
 	bad "rmmod xen-ibback with $g attached and busy" "rc $rc: $(echo "$out" | oneline); $h; rxe0 now: $now, before load: $base0"
@@ -324,6 +355,8 @@ if echo "$out" | grep -q "frontend unloaded"; then
 else
 	bad "frontend unloads after the backend went ($g)" "$(echo "$out" | oneline)"
 fi
+
+fi # INTEG_TEARDOWN
 
 if out=$(since_mark_clean "$mark" 2>&1); then
 	ok "kernel logs clean during the integration checks"

@@ -56,15 +56,30 @@
 #include "ring.h"
 
 /*
- * How long the engine keeps polling after its last work, in microseconds;
- * default 500.  Between empty passes it naps XIBB_ENG_NAP_*_US, so polling
- * costs little CPU; beyond this it sleeps and a post costs the guest a
- * kick.  0: sleep as soon as a pass finds nothing.  Read at each pass.
+ * How long the engine keeps polling after its last work, in microseconds:
+ * at least engine_poll_us (default 500), at most engine_poll_max_us
+ * (default 8000).  Between empty passes it naps (a 64th of the window,
+ * within XIBB_ENG_NAP_MIN_US..XIBB_ENG_NAP_MAX_US; a completion or a kick
+ * ends the nap), so polling costs little CPU; beyond the window it sleeps
+ * and a post costs the guest a kick.
+ *
+ * The window adapts per guest: work that arrives soon after the engine
+ * went to sleep (within twice the window) means it gave up too early, so
+ * the window doubles; a sleep longer than 64 windows halves it.  A guest
+ * that posts steadily but slowly (a ping-pong, or a vCPU that is not
+ * always running) thus stops kicking, and an idle one costs nothing.
+ * engine_poll_us 0: sleep as soon as a pass finds nothing (no adaptation).
+ * Both are read at each pass.
  */
 static unsigned int xibb_eng_poll_us = 500;
 module_param_named(engine_poll_us, xibb_eng_poll_us, uint, 0644);
 MODULE_PARM_DESC(engine_poll_us,
-		 "data engine polling time after the last work, microseconds (default 500)");
+		 "data engine polling time after the last work, microseconds, lower bound (default 500)");
+
+static unsigned int xibb_eng_poll_max_us = 8000;
+module_param_named(engine_poll_max_us, xibb_eng_poll_max_us, uint, 0644);
+MODULE_PARM_DESC(engine_poll_max_us,
+		 "data engine polling time, upper bound of the adaptation, microseconds (default 8000)");
 
 /*
  * WQEs, and separately completions, one guest's engine handles per pass
@@ -91,9 +106,9 @@ MODULE_PARM_DESC(max_inline,
 #define XIBB_ENG_WAKE		0	/* a kick or a completion arrived */
 #define XIBB_ENG_EOI		1	/* the data channel waits for its EOI */
 
-/* Nap between empty passes while polling. */
+/* Nap between empty passes while polling: a 64th of the window, bounded. */
 #define XIBB_ENG_NAP_MIN_US	20
-#define XIBB_ENG_NAP_MAX_US	50
+#define XIBB_ENG_NAP_MAX_US	125
 
 /* Completions polled from a shadow CQ at once. */
 #define XIBB_ENG_WC_BATCH	16
@@ -1065,9 +1080,10 @@ static int xibb_engine_thread(void *data)
 {
 	struct xibb_guest *guest = data;
 	struct xibb_engine *eng = &guest->eng;
-	ktime_t last = ktime_get();
+	ktime_t last = ktime_get(), slept;
+	u32 done, lo, hi, nap;
+	s64 idle_us;
 	bool more;
-	u32 done;
 
 	while (!kthread_should_stop()) {
 		clear_bit(XIBB_ENG_WAKE, &eng->flags);
@@ -1084,9 +1100,20 @@ static int xibb_engine_thread(void *data)
 			cond_resched();
 			continue;
 		}
-		if (ktime_us_delta(ktime_get(), last) <
-		    READ_ONCE(xibb_eng_poll_us)) {
-			usleep_range(XIBB_ENG_NAP_MIN_US, XIBB_ENG_NAP_MAX_US);
+		lo = READ_ONCE(xibb_eng_poll_us);
+		hi = max(READ_ONCE(xibb_eng_poll_max_us), lo);
+		eng->poll_us = clamp(eng->poll_us, lo, hi);
+		if (ktime_us_delta(ktime_get(), last) < eng->poll_us) {
+			/*
+			 * Nap, but a completion (or a kick) ends the nap at
+			 * once; only a post that does not kick waits for it.
+			 */
+			nap = clamp_t(u32, eng->poll_us / 64,
+				      XIBB_ENG_NAP_MIN_US, XIBB_ENG_NAP_MAX_US);
+			wait_event_interruptible_hrtimeout(eng->wq,
+				test_bit(XIBB_ENG_WAKE, &eng->flags) ||
+				kthread_should_stop(),
+				ns_to_ktime((u64)nap * NSEC_PER_USEC));
 			continue;
 		}
 		if (!xibb_eng_go_idle(guest)) {
@@ -1094,8 +1121,14 @@ static int xibb_engine_thread(void *data)
 			continue;
 		}
 		atomic64_inc(&guest->stats.engine_sleeps);
+		slept = ktime_get();
 		wait_event_idle(eng->wq, test_bit(XIBB_ENG_WAKE, &eng->flags) ||
 				kthread_should_stop());
+		idle_us = ktime_us_delta(ktime_get(), slept);
+		if (lo && idle_us < 2 * (s64)eng->poll_us)
+			eng->poll_us = min(eng->poll_us * 2, hi);
+		else if (idle_us > 64 * (s64)eng->poll_us)
+			eng->poll_us = max(eng->poll_us / 2, lo);
 		mutex_lock(&eng->lock);
 		xibb_eng_set_state(guest, XENIB_ENGINE_POLLING);
 		mutex_unlock(&eng->lock);

@@ -446,6 +446,8 @@ struct xibb_eng_scratch;
  * @again_srqs: the same for SRQs (engine lock)
  * @qps: live QPs by shadow QP pointer (engine lock)
  * @scratch: private copies and work requests of the thread
+ * @poll_us: how long the thread polls after its last work, adapted
+ *	between engine_poll_us and engine_poll_max_us (thread only)
  */
 struct xibb_engine {
 	struct task_struct *task;
@@ -460,6 +462,7 @@ struct xibb_engine {
 	struct list_head again_srqs;
 	DECLARE_HASHTABLE(qps, XIBB_ENG_QP_HASH_BITS);
 	struct xibb_eng_scratch *scratch;
+	u32 poll_us;
 };
 
 /**

@@ -99,6 +99,24 @@ int xenib_parse_domid(const char *s, unsigned int *out)
 	return 0;
 }
 
+/*
+ * The DOMAIN argument, as xl takes it: all digits is a domid (checked as
+ * xenib_parse_domid() does), anything else a domain name, left for
+ * xenib_domain_resolve() to look up.  Sets *domid or *name, and the other
+ * to 0 / NULL.  Returns 0 or -1 (empty, or a number out of range).
+ */
+int xenib_parse_domain(const char *s, unsigned int *domid, const char **name)
+{
+	*domid = 0;
+	*name = NULL;
+	if (!s || !*s)
+		return -1;
+	if (strspn(s, "0123456789") == strlen(s))
+		return xenib_parse_domid(s, domid);
+	*name = s;
+	return 0;
+}
+
 /* KEY=N with KEY a quota name (with or without the "quota-" prefix). */
 int xenib_parse_quota(const char *arg, struct xenib_attach_opts *o)
 {
@@ -157,20 +175,21 @@ static int bad_option(int c, char **argv, char *err, size_t errlen)
 	return -1;
 }
 
-static int one_domid(int argc, char **argv, unsigned int *domid, char *err,
-		     size_t errlen)
+static int one_domain(int argc, char **argv, unsigned int *domid,
+		      const char **name, char *err, size_t errlen)
 {
 	if (optind >= argc) {
-		seterr(err, errlen, "DOMID missing");
+		seterr(err, errlen, "DOMAIN missing");
 		return -1;
 	}
 	if (optind + 1 < argc) {
 		seterr(err, errlen, "unexpected argument '%s'", argv[optind + 1]);
 		return -1;
 	}
-	if (xenib_parse_domid(argv[optind], domid)) {
-		seterr(err, errlen, "bad DOMID '%s' (want 1..%u)", argv[optind],
-		       XENIB_DOMID_MAX);
+	if (xenib_parse_domain(argv[optind], domid, name)) {
+		seterr(err, errlen,
+		       "bad DOMAIN '%s' (want a domid 1..%u or a domain name)",
+		       argv[optind], XENIB_DOMID_MAX);
 		return -1;
 	}
 	return 0;
@@ -238,7 +257,7 @@ int xenib_parse_attach(int argc, char **argv, struct xenib_attach_opts *o,
 			return bad_option(c, argv, err, errlen);
 		}
 	}
-	return one_domid(argc, argv, &o->domid, err, errlen);
+	return one_domain(argc, argv, &o->domid, &o->domname, err, errlen);
 }
 
 int xenib_parse_detach(int argc, char **argv, struct xenib_detach_opts *o,
@@ -277,7 +296,7 @@ int xenib_parse_detach(int argc, char **argv, struct xenib_detach_opts *o,
 			return bad_option(c, argv, err, errlen);
 		}
 	}
-	return one_domid(argc, argv, &o->domid, err, errlen);
+	return one_domain(argc, argv, &o->domid, &o->domname, err, errlen);
 }
 
 int xenib_parse_stats(int argc, char **argv, struct xenib_stats_opts *o,
@@ -303,7 +322,7 @@ int xenib_parse_stats(int argc, char **argv, struct xenib_stats_opts *o,
 			return bad_option(c, argv, err, errlen);
 		}
 	}
-	return one_domid(argc, argv, &o->domid, err, errlen);
+	return one_domain(argc, argv, &o->domid, &o->domname, err, errlen);
 }
 
 int xenib_parse_noargs(int argc, char **argv, char *err, size_t errlen)
@@ -344,6 +363,12 @@ int xenib_backend_type_path(char *buf, size_t len)
 {
 	return pathf(buf, len, "/local/domain/%u/backend/" XENIB_XS_TYPE,
 		     XENIB_BACKEND_DOMID);
+}
+
+/* /local/domain/DOMID: the domain's own directory (name, device/, ...). */
+int xenib_domain_path(char *buf, size_t len, unsigned int domid)
+{
+	return pathf(buf, len, XENIB_XS_DOMAINS "/%u", domid);
 }
 
 /* /local/domain/0/backend/vib/DOMID/DEVID */

@@ -26,10 +26,10 @@
 #define POLL_MS		100	/* detach: how often the backend state is read */
 
 const char cmd_attach_help[] =
-	"Usage: xenib attach DOMID [--device DEV] [--port N] [--devid N]\n"
-	"                          [--quota KEY=N]...\n"
+	"Usage: xenib attach DOMAIN [--device DEV] [--port N] [--devid N]\n"
+	"                           [--quota KEY=N]...\n"
 	"\n"
-	"Give guest DOMID a paravirtual RDMA device backed by port N of Dom0's\n"
+	"Give guest DOMAIN a paravirtual RDMA device backed by port N of Dom0's\n"
 	"RDMA device DEV.  Writes the backend directory\n"
 	"/local/domain/0/backend/vib/DOMID/DEVID and the frontend directory\n"
 	"/local/domain/DOMID/device/vib/DEVID in one xenstore transaction; the\n"
@@ -47,13 +47,15 @@ const char cmd_attach_help[] =
 	"                    cqe                  entries of one CQ\n"
 	"                    qp-wr                work requests of one QP queue\n"
 	"\n"
-	"Fails (1) if DOMID does not exist, DEV or its port does not exist, or\n"
+	XENIB_DOMAIN_HELP
+	"\n"
+	"Fails (1) if DOMAIN does not exist, DEV or its port does not exist, or\n"
 	"the guest already has a vib device DEVID.\n";
 
 const char cmd_detach_help[] =
-	"Usage: xenib detach DOMID [--devid N] [--timeout S] [--force]\n"
+	"Usage: xenib detach DOMAIN [--devid N] [--timeout S] [--force]\n"
 	"\n"
-	"Take guest DOMID's vib device away: set the backend's state to Closing\n"
+	"Take guest DOMAIN's vib device away: set the backend's state to Closing\n"
 	"(and online to 0), wait until the backend reports Closed, then remove\n"
 	"both xenstore directories.  If the domain no longer exists there is\n"
 	"nobody to wait for and the directories are removed at once.\n"
@@ -64,8 +66,13 @@ const char cmd_detach_help[] =
 	"                reached Closed in time (the backend then tears down as\n"
 	"                for a crashed guest)\n"
 	"\n"
-	"Fails (1) if the guest has no such device; exits 2 if the backend did\n"
-	"not reach Closed in time and --force was not given.\n";
+	XENIB_DOMAIN_HELP
+	"A domain that is gone has no name any more: remove what it left\n"
+	"behind by domid (see 'xenib list').\n"
+	"\n"
+	"Fails (1) if there is no such domain name or the guest has no such\n"
+	"device; exits 2 if the backend did not reach Closed in time and\n"
+	"--force was not given.\n";
 
 struct kv {
 	const char *key;
@@ -198,6 +205,8 @@ int cmd_attach(int argc, char **argv)
 		xenib_usage_err(argv[0], err);
 		return XENIB_EXIT_FAIL;
 	}
+	if (xenib_domain_resolve(o.domname, &o.domid))
+		return XENIB_EXIT_FAIL;
 	if (xenib_backend_path(be, sizeof(be), o.domid, o.devid) ||
 	    xenib_frontend_path(fe, sizeof(fe), o.domid, o.devid))
 		return XENIB_EXIT_FAIL;
@@ -358,6 +367,8 @@ int cmd_detach(int argc, char **argv)
 		xenib_usage_err(argv[0], err);
 		return XENIB_EXIT_FAIL;
 	}
+	if (xenib_domain_resolve(o.domname, &o.domid))
+		return XENIB_EXIT_FAIL;
 	if (xenib_backend_path(be, sizeof(be), o.domid, o.devid) ||
 	    xenib_frontend_path(fe, sizeof(fe), o.domid, o.devid))
 		return XENIB_EXIT_FAIL;

@@ -2,7 +2,9 @@
 /*
  * xenib list: one line per vib device found under Dom0's
  * /local/domain/0/backend/vib, with the frontend's state read from the
- * path the backend directory names.
+ * path the backend directory names and the guest's name from
+ * /local/domain/DOMID/name.  New columns go at the end: scripts split the
+ * lines on blanks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +20,13 @@ const char cmd_list_help[] =
 	"List the vib devices whose backends live in this domain, from\n"
 	"/local/domain/0/backend/vib/DOMID/DEVID:\n"
 	"\n"
-	"  domid devid device port state-front state-back\n"
+	"  domid devid device port state-front state-back name\n"
 	"\n"
 	"States are XenbusState names (Initialising, InitWait, Initialised,\n"
-	"Connected, Closing, Closed); '-' means the node is missing.  Prints\n"
-	"only the header if there are none.\n";
+	"Connected, Closing, Closed); name is the domain's name\n"
+	"(/local/domain/DOMID/name), last so that a name with spaces stays one\n"
+	"field.  '-' means the node is missing (for name: the domain is gone).\n"
+	"Prints only the header if there are none.\n";
 
 static int cmp_uint(const void *a, const void *b)
 {
@@ -48,27 +52,31 @@ static char **numeric_dir(struct xs_handle *xs, const char *path,
 static void print_dev(struct xs_handle *xs, const char *domid,
 		      const char *devid)
 {
+	char *dev, *port, *fe, *name;
 	unsigned int dom, dev_nr;
-	char *dev, *port, *fe;
+	char be[128], dir[64];
 	int fstate = -1;
-	char be[128];
 
 	/* Not ours (not numbers): skip rather than guess. */
 	if (xenib_parse_uint(domid, XENIB_DOMID_MAX, &dom) ||
 	    xenib_parse_uint(devid, XENIB_DEVID_MAX, &dev_nr) ||
-	    xenib_backend_path(be, sizeof(be), dom, dev_nr))
+	    xenib_backend_path(be, sizeof(be), dom, dev_nr) ||
+	    xenib_domain_path(dir, sizeof(dir), dom))
 		return;
 	dev = xenib_xs_read(xs, be, "rdma-device");
 	port = xenib_xs_read(xs, be, "rdma-port");
 	fe = xenib_xs_read(xs, be, "frontend");
 	if (fe)
 		fstate = xenib_xs_read_state(xs, fe);
-	printf("%5s %5s %-10s %4s %-12s %s\n", domid, devid,
+	name = xenib_xs_read(xs, dir, "name");
+	printf("%5s %5s %-10s %4s %-12s %-12s %s\n", domid, devid,
 	       dev ? dev : "-", port ? port : "-", xenib_state_name(fstate),
-	       xenib_state_name(xenib_xs_read_state(xs, be)));
+	       xenib_state_name(xenib_xs_read_state(xs, be)),
+	       name && *name ? name : "-");
 	free(dev);
 	free(port);
 	free(fe);
+	free(name);
 }
 
 int cmd_list(int argc, char **argv)
@@ -88,8 +96,8 @@ int cmd_list(int argc, char **argv)
 	if (!xs)
 		return XENIB_EXIT_FAIL;
 
-	printf("%5s %5s %-10s %4s %-12s %s\n", "domid", "devid", "device",
-	       "port", "state-front", "state-back");
+	printf("%5s %5s %-10s %4s %-12s %-12s %s\n", "domid", "devid",
+	       "device", "port", "state-front", "state-back", "name");
 	doms = numeric_dir(xs, root, &nd);
 	for (i = 0; i < nd; i++) {
 		snprintf(path, sizeof(path), "%s/%s", root, doms[i]);

@@ -16,16 +16,18 @@
 #include "xenib.h"
 
 const char cmd_stats_help[] =
-	"Usage: xenib stats DOMID [--devid N]\n"
+	"Usage: xenib stats DOMAIN [--devid N]\n"
 	"\n"
-	"Print the backend's counters for guest DOMID's vib device, one\n"
+	"Print the backend's counters for guest DOMAIN's vib device, one\n"
 	"'name value' line per file in\n"
 	"/sys/bus/xen-backend/devices/vib-DOMID-DEVID/statistics/.\n"
 	"\n"
 	"  --devid N   device number in the guest (default: 0)\n"
 	"\n"
-	"Fails (1) if that directory does not exist (xen-ibback not loaded, or\n"
-	"no such device).\n";
+	XENIB_DOMAIN_HELP
+	"\n"
+	"Fails (1) if there is no such domain name, or that directory does not\n"
+	"exist (xen-ibback not loaded, or no such device).\n";
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -65,6 +67,8 @@ int cmd_stats(int argc, char **argv)
 		xenib_usage_err(argv[0], err);
 		return XENIB_EXIT_FAIL;
 	}
+	if (xenib_domain_resolve(o.domname, &o.domid))
+		return XENIB_EXIT_FAIL;
 	if (xenib_stats_path(path, sizeof(path), o.domid, o.devid))
 		return XENIB_EXIT_FAIL;
 	d = opendir(path);

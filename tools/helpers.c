@@ -76,6 +76,79 @@ int xenib_domain_check(unsigned int domid, bool *exists)
 	return ret;
 }
 
+/*
+ * Finds the domain called name as xl does: the N under /local/domain
+ * whose N/name is exactly name (case-sensitive).  Entries that are not
+ * domids are skipped.  Returns 0 with *domid set, or XENIB_EXIT_FAIL with
+ * a message printed: no such name, more than one domain with it (xl does
+ * not allow that, but refuse rather than pick one), Dom0's name, or
+ * /local/domain unreadable.
+ */
+int xenib_domain_lookup(struct xs_handle *xs, const char *name,
+			unsigned int *domid)
+{
+	unsigned int n, i, id, found = 0, nfound = 0;
+	char dir[64];
+	char **ents;
+	char *v;
+
+	ents = xs_directory(xs, XBT_NULL, XENIB_XS_DOMAINS, &n);
+	if (!ents) {
+		xenib_err("cannot read " XENIB_XS_DOMAINS " to look up domain '%s': %s",
+			  name, strerror(errno));
+		return XENIB_EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++) {
+		if (xenib_parse_uint(ents[i], XENIB_DOMID_MAX, &id) ||
+		    xenib_domain_path(dir, sizeof(dir), id))
+			continue;
+		v = xenib_xs_read(xs, dir, "name");
+		if (v && !strcmp(v, name)) {
+			if (!nfound)
+				found = id;
+			else if (nfound == 1)
+				xenib_err("more than one domain is called '%s' (domids %u and %u); give the domid",
+					  name, found, id);
+			nfound++;
+		}
+		free(v);
+	}
+	free(ents);
+	if (!nfound) {
+		xenib_err("no such domain '%s'", name);
+		return XENIB_EXIT_FAIL;
+	}
+	if (nfound > 1)
+		return XENIB_EXIT_FAIL;
+	if (found == XENIB_BACKEND_DOMID) {
+		xenib_err("domain '%s' is Dom0 (domid %u), where the backends run; give a guest",
+			  name, XENIB_BACKEND_DOMID);
+		return XENIB_EXIT_FAIL;
+	}
+	*domid = found;
+	return XENIB_EXIT_OK;
+}
+
+/*
+ * The commands' step after parsing: if the DOMAIN argument was a name
+ * (name != NULL), looks it up in xenstore and sets *domid; a number is
+ * already in *domid.  Returns 0 or XENIB_EXIT_FAIL (message printed).
+ */
+int xenib_domain_resolve(const char *name, unsigned int *domid)
+{
+	struct xs_handle *xs;
+	int ret;
+
+	if (!name)
+		return XENIB_EXIT_OK;
+	xs = xenib_xs_open();
+	if (!xs)
+		return XENIB_EXIT_FAIL;
+	ret = xenib_domain_lookup(xs, name, domid);
+	xs_close(xs);
+	return ret;
+}
+
 /* Reads dir/key outside a transaction; NULL if absent.  Caller frees. */
 char *xenib_xs_read(struct xs_handle *xs, const char *dir, const char *key)
 {

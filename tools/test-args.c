@@ -60,7 +60,6 @@ static const struct attach_case attach_cases[] = {
 	{ "attach 0", -1, 0, 0, 0, NULL, -1, 0 },
 	{ "attach 32752", -1, 0, 0, 0, NULL, -1, 0 },
 	{ "attach -5", -1, 0, 0, 0, NULL, -1, 0 },
-	{ "attach 5x", -1, 0, 0, 0, NULL, -1, 0 },
 	{ "attach 5 6", -1, 0, 0, 0, NULL, -1, 0 },
 	{ "attach 5 --port 0", -1, 0, 0, 0, NULL, -1, 0 },
 	{ "attach 5 --port 256", -1, 0, 0, 0, NULL, -1, 0 },
@@ -95,9 +94,9 @@ static void test_attach(void)
 		check(ret == c->ret, name, ret ? err : "accepted");
 		if (ret || c->ret)
 			continue;
-		check(o.domid == c->domid && o.devid == c->devid &&
-		      o.port == c->port && !strcmp(o.device, c->device),
-		      name, "fields");
+		check(o.domid == c->domid && !o.domname &&
+		      o.devid == c->devid && o.port == c->port &&
+		      !strcmp(o.device, c->device), name, "fields");
 		for (q = 0, nset = 0; q < XENIB_NR_QUOTAS; q++)
 			nset += o.quota_set[q];
 		check(c->quota_idx < 0 ? nset == 0 :
@@ -110,7 +109,20 @@ static void test_attach(void)
 	check(strstr(err, "--port") != NULL, "error names --port", err);
 	argc = split("attach", buf, sizeof(buf), argv);
 	xenib_parse_attach(argc, argv, &o, err, sizeof(err));
-	check(strstr(err, "DOMID missing") != NULL, "error names DOMID", err);
+	check(strstr(err, "DOMAIN missing") != NULL, "error names DOMAIN", err);
+	argc = split("attach 0", buf, sizeof(buf), argv);
+	xenib_parse_attach(argc, argv, &o, err, sizeof(err));
+	check(strstr(err, "'0'") && strstr(err, "1..32751") &&
+	      strstr(err, "name"), "error gives the domid range", err);
+	/* A name: left for xenib_domain_resolve(), options still parsed. */
+	argc = split("attach guest1 --device rxe1 --devid 2", buf, sizeof(buf),
+		     argv);
+	ret = xenib_parse_attach(argc, argv, &o, err, sizeof(err));
+	check(!ret && o.domname && !strcmp(o.domname, "guest1") && !o.domid &&
+	      !strcmp(o.device, "rxe1") && o.devid == 2, "attach by name", err);
+	argc = split("attach guest1 guest2", buf, sizeof(buf), argv);
+	check(xenib_parse_attach(argc, argv, &o, err, sizeof(err)) &&
+	      strstr(err, "unexpected argument 'guest2'"), "two names", err);
 	/* Several quotas at once. */
 	argc = split("attach 3 --quota pd=1 --quota mr=2 --quota ah=3", buf,
 		     sizeof(buf), argv);
@@ -155,10 +167,14 @@ static void test_detach(void)
 		check(ret == c->ret, name, ret ? err : "accepted");
 		if (ret || c->ret)
 			continue;
-		check(o.domid == c->domid && o.devid == c->devid &&
-		      o.timeout == c->timeout && o.force == c->force, name,
-		      "fields");
+		check(o.domid == c->domid && !o.domname &&
+		      o.devid == c->devid && o.timeout == c->timeout &&
+		      o.force == c->force, name, "fields");
 	}
+	argc = split("detach --force guest1 --devid 3", buf, sizeof(buf), argv);
+	ret = xenib_parse_detach(argc, argv, &o, err, sizeof(err));
+	check(!ret && o.domname && !strcmp(o.domname, "guest1") && !o.domid &&
+	      o.force && o.devid == 3, "detach by name", err);
 }
 
 static void test_stats_list(void)
@@ -175,8 +191,13 @@ static void test_stats_list(void)
 	for (i = 0; i < 2; i++) {
 		argc = split(ok_stats[i], buf, sizeof(buf), argv);
 		check(!xenib_parse_stats(argc, argv, &o, err, sizeof(err)) &&
-		      o.domid == 4 && o.devid == i, ok_stats[i], err);
+		      o.domid == 4 && !o.domname && o.devid == i, ok_stats[i],
+		      err);
 	}
+	argc = split("stats guest1 --devid 1", buf, sizeof(buf), argv);
+	check(!xenib_parse_stats(argc, argv, &o, err, sizeof(err)) &&
+	      o.domname && !strcmp(o.domname, "guest1") && !o.domid &&
+	      o.devid == 1, "stats by name", err);
 	for (i = 0; i < 3; i++) {
 		argc = split(bad_stats[i], buf, sizeof(buf), argv);
 		check(xenib_parse_stats(argc, argv, &o, err, sizeof(err)),
@@ -191,6 +212,55 @@ static void test_stats_list(void)
 	}
 }
 
+/* xenib_parse_domain(): all digits is a domid, anything else a name. */
+struct domain_case {
+	const char *arg;
+	int ret;
+	unsigned int domid;
+	const char *name;
+};
+
+static const struct domain_case domain_cases[] = {
+	{ "5", 0, 5, NULL },
+	{ "32751", 0, 32751, NULL },
+	{ "007", 0, 7, NULL },
+	{ "0", -1, 0, NULL },
+	{ "32752", -1, 0, NULL },
+	{ "99999999999999999999", -1, 0, NULL },
+	{ "", -1, 0, NULL },
+	{ "guest1", 0, 0, "guest1" },
+	{ "5x", 0, 0, "5x" },
+	{ "-5", 0, 0, "-5" },
+	{ "0x10", 0, 0, "0x10" },
+	{ "my guest", 0, 0, "my guest" },
+	/* Dom0's name: the parser can't know, xenib_domain_lookup() refuses. */
+	{ "Domain-0", 0, 0, "Domain-0" },
+};
+
+static void test_domain(void)
+{
+	const char *name;
+	unsigned int domid;
+	char what[64];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(domain_cases) / sizeof(domain_cases[0]); i++) {
+		const struct domain_case *c = &domain_cases[i];
+
+		domid = 12345;
+		name = "junk";
+		ret = xenib_parse_domain(c->arg, &domid, &name);
+		snprintf(what, sizeof(what), "domain '%s'", c->arg);
+		check(ret == c->ret, what, ret ? "refused" : "accepted");
+		if (ret || c->ret)
+			continue;
+		check(domid == c->domid &&
+		      (c->name ? name && !strcmp(name, c->name) : !name),
+		      what, "fields");
+	}
+}
+
 static void test_paths(void)
 {
 	char p[128], small[16];
@@ -199,6 +269,8 @@ static void test_paths(void)
 	      !strcmp(p, "/local/domain/0/backend/vib/5/0"), "backend path", p);
 	check(!xenib_backend_type_path(p, sizeof(p)) &&
 	      !strcmp(p, "/local/domain/0/backend/vib"), "backend root", p);
+	check(!xenib_domain_path(p, sizeof(p), 5) &&
+	      !strcmp(p, "/local/domain/5"), "domain path", p);
 	check(!xenib_frontend_path(p, sizeof(p), 5, 3) &&
 	      !strcmp(p, "/local/domain/5/device/vib/3"), "frontend path", p);
 	check(!xenib_ibdev_path(p, sizeof(p), "rxe0", 0) &&
@@ -244,6 +316,7 @@ int main(void)
 	test_attach();
 	test_detach();
 	test_stats_list();
+	test_domain();
 	test_paths();
 	test_misc();
 	printf("%d passed, %d failed\n", passed, failed);

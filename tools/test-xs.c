@@ -3,14 +3,17 @@
  * Host test of the xenib commands against a fake Xen: this file defines
  * the few libxenstore and libxenctrl functions the tool calls (an
  * in-memory xenstore with transactions and permissions, a table of
- * domains), and links with the real command code.  It checks what attach
- * writes (keys, values, permissions, one transaction, retry on EAGAIN),
- * the "already attached" / "no such domain" / "no such device" errors,
- * detach's Closing -> Closed handshake, timeout (exit 2) and --force, and
- * stats on a fake sysfs tree.  Xen's headers are needed to compile, no
+ * domains, named in /local/domain/N/name), and links with the real
+ * command code.  It checks what attach writes (keys, values, permissions,
+ * one transaction, retry on EAGAIN), the "already attached" / "no such
+ * domain" / "no such device" errors, domains given by name (unknown,
+ * Dom0's, two with one name), detach's Closing -> Closed handshake,
+ * timeout (exit 2) and --force, list's columns, and stats on a fake sysfs
+ * tree.  Xen's headers are needed to compile, no
  * Xen to run.  Last line: "N passed, N failed".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +237,13 @@ bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
 /* ---- the fake hypervisor -------------------------------------------- */
 
 static unsigned int live_domains[4] = { 5, 6, 7 };
+/* Their names in xenstore, as xl writes them; Dom0's too. */
+static const char *const domain_names[][2] = {
+	{ "0", "Domain-0" },
+	{ "5", "guest1" },
+	{ "6", "guest2" },
+	{ "7", "guest3" },
+};
 static char fake_xch;
 
 xc_interface *xc_interface_open(xentoollog_logger *logger,
@@ -272,6 +282,8 @@ int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid,
 /* ---- the tests ------------------------------------------------------ */
 
 static int passed, failed;
+static char root[64];		/* the fake sysfs tree, and scratch files */
+static int base;		/* nodes in the fake xenstore before any attach */
 
 #define CHECK(cond) check(!!(cond), #cond, __LINE__)
 
@@ -298,6 +310,44 @@ static int run(int (*fn)(int, char **), const char *line)
 		argv[argc++] = tok;
 	argv[argc] = NULL;
 	return fn(argc, argv);
+}
+
+static char out[4096];
+
+/* run(), with its stdout and stderr in out (and then printed). */
+static int run_out(int (*fn)(int, char **), const char *line)
+{
+	int fd, save1, save2, ret;
+	char path[96];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/out", root);
+	fflush(stdout);
+	fflush(stderr);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		abort();
+	save1 = dup(1);
+	save2 = dup(2);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	ret = run(fn, line);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(save1, 1);
+	dup2(save2, 2);
+	close(save1);
+	close(save2);
+	n = pread(fd, out, sizeof(out) - 1, 0);
+	out[n > 0 ? n : 0] = 0;
+	close(fd);
+	fputs(out, stdout);
+	return ret;
+}
+
+static void set(const char *path, const char *v)
+{
+	xs_write(&the_handle, XBT_NULL, path, v, strlen(v));
 }
 
 static const char *val(const char *path)
@@ -333,8 +383,6 @@ static int nodes(void)
 	return n;
 }
 
-static char root[64];
-
 static void mkpath(const char *rel, const char *content)
 {
 	char p[256], *s;
@@ -365,10 +413,10 @@ static void test_attach(void)
 	int n;
 
 	/* Before Dom0 has the RDMA device: refused, nothing written. */
-	CHECK(run(cmd_attach, "attach 5") == XENIB_EXIT_FAIL && nodes() == 0);
+	CHECK(run(cmd_attach, "attach 5") == XENIB_EXIT_FAIL && nodes() == base);
 	mkpath("/sys/class/infiniband/rxe0/ports/1", NULL);
 	CHECK(run(cmd_attach, "attach 5 --port 2") == XENIB_EXIT_FAIL);
-	CHECK(run(cmd_attach, "attach 9") == XENIB_EXIT_FAIL && nodes() == 0);
+	CHECK(run(cmd_attach, "attach 9") == XENIB_EXIT_FAIL && nodes() == base);
 	CHECK(run(cmd_attach, "attach 5 --bogus") == XENIB_EXIT_FAIL);
 
 	commits = 0;
@@ -407,6 +455,71 @@ static void test_attach(void)
 	CHECK(run(cmd_list, "list extra") == XENIB_EXIT_FAIL);
 }
 
+#define BE6 "/local/domain/0/backend/vib/6/2"
+#define FE6 "/local/domain/6/device/vib/2"
+
+/* DOMAIN as a name, resolved through /local/domain/N/name. */
+static void test_names(void)
+{
+	int n = nodes();
+
+	/* Unknown, a prefix, the wrong case: exit 1 (not 2), nothing written. */
+	CHECK(XENIB_EXIT_FAIL == 1);
+	CHECK(run_out(cmd_attach, "attach nosuch") == XENIB_EXIT_FAIL &&
+	      strstr(out, "xenib: no such domain 'nosuch'\n") && nodes() == n);
+	CHECK(run_out(cmd_attach, "attach guest") == XENIB_EXIT_FAIL &&
+	      strstr(out, "no such domain 'guest'") && nodes() == n);
+	CHECK(run(cmd_attach, "attach GUEST2") == XENIB_EXIT_FAIL && nodes() == n);
+	/* Dom0 by name is refused as domid 0 is. */
+	CHECK(run_out(cmd_attach, "attach Domain-0") == XENIB_EXIT_FAIL &&
+	      strstr(out, "Dom0") && nodes() == n);
+	CHECK(run_out(cmd_attach, "attach 0") == XENIB_EXIT_FAIL &&
+	      strstr(out, "bad DOMAIN '0'") && nodes() == n);
+
+	/* By name: what attach by domid writes, for that domid. */
+	commits = 0;
+	CHECK(run(cmd_attach, "attach guest2 --devid 2") == XENIB_EXIT_OK &&
+	      commits == 1);
+	CHECK(is(BE6 "/frontend", FE6) && is(BE6 "/frontend-id", "6") &&
+	      is(BE6 "/state", "1") && is(FE6 "/backend", BE6) &&
+	      is(FE6 "/backend-id", "0") && perms_are(BE6, 0, 6) &&
+	      perms_are(FE6, 6, 0));
+	CHECK(run_out(cmd_attach, "attach guest2 --devid 2") == XENIB_EXIT_FAIL &&
+	      strstr(out, "domain 6 already has vib device 2"));
+
+	/* Two domains with one name: refused, not guessed. */
+	set("/local/domain/7/name", "guest2");
+	n = nodes();
+	CHECK(run_out(cmd_attach, "attach guest2 --devid 3") == XENIB_EXIT_FAIL &&
+	      strstr(out, "more than one domain is called 'guest2' (domids 6 and 7)") &&
+	      nodes() == n);
+	CHECK(run(cmd_stats, "stats guest2") == XENIB_EXIT_FAIL);
+	/* All digits is a domid, even if some domain is called that. */
+	set("/local/domain/7/name", "6");
+	CHECK(run(cmd_attach, "attach 6 --devid 3") == XENIB_EXIT_OK &&
+	      val("/local/domain/0/backend/vib/6/3") &&
+	      !val("/local/domain/0/backend/vib/7/3"));
+	set("/local/domain/7/name", "guest3");
+
+	/* list: the old columns first, the name last. */
+	CHECK(run_out(cmd_list, "list") == XENIB_EXIT_OK);
+	CHECK(strstr(out, "\ndomid devid device     port state-front  state-back   name\n"));
+	CHECK(strstr(out, "\n    5     0 rxe0          1 Initialising Initialising guest1\n"));
+	CHECK(strstr(out, "\n    6     2 rxe0          1 Initialising Initialising guest2\n"));
+
+	/* detach by name; then the name is still there, the device is not. */
+	backend_closes = true;
+	CHECK(run(cmd_detach, "detach guest2 --devid 2") == XENIB_EXIT_OK &&
+	      !val(BE6) && !val(FE6) && val("/local/domain/0/backend/vib/6/3"));
+	CHECK(run(cmd_detach, "detach guest2 --devid 3") == XENIB_EXIT_OK &&
+	      !val("/local/domain/0/backend/vib/6"));
+	backend_closes = false;
+	CHECK(run(cmd_detach, "detach guest2 --devid 2") == XENIB_EXIT_FAIL);
+	CHECK(run_out(cmd_detach, "detach nosuch") == XENIB_EXIT_FAIL &&
+	      strstr(out, "no such domain 'nosuch'"));
+	CHECK(run(cmd_detach, "detach Domain-0") == XENIB_EXIT_FAIL);
+}
+
 static void test_detach(void)
 {
 	time_t t0;
@@ -430,9 +543,19 @@ static void test_detach(void)
 	backend_closes = false;
 	CHECK(run(cmd_detach, "detach 5") == XENIB_EXIT_FAIL);
 
-	/* The guest is gone: nobody to wait for, removed at once. */
-	CHECK(run(cmd_attach, "attach 7") == XENIB_EXIT_OK);
+	/*
+	 * The guest is gone (and its name with it): detach by name fails,
+	 * list shows '-' for the name, detach by domid removes at once.
+	 */
+	CHECK(run(cmd_attach, "attach guest3") == XENIB_EXIT_OK &&
+	      is("/local/domain/0/backend/vib/7/0/frontend-id", "7"));
 	live_domains[2] = 0;
+	xs_rm(&the_handle, XBT_NULL, "/local/domain/7/name");
+	CHECK(run_out(cmd_detach, "detach guest3") == XENIB_EXIT_FAIL &&
+	      strstr(out, "no such domain 'guest3'") &&
+	      val("/local/domain/0/backend/vib/7/0"));
+	CHECK(run_out(cmd_list, "list") == XENIB_EXIT_OK &&
+	      strstr(out, "\n    7     0 rxe0          1 Initialising Initialising -\n"));
 	t0 = time(NULL);
 	CHECK(run(cmd_detach, "detach 7 --timeout 30") == XENIB_EXIT_OK &&
 	      time(NULL) - t0 < 5 && !val("/local/domain/0/backend/vib/7/0") &&
@@ -444,13 +567,21 @@ static void test_stats(void)
 	mkpath("/sys/bus/xen-backend/devices/vib-5-0/statistics/kicks", "12\n");
 	mkpath("/sys/bus/xen-backend/devices/vib-5-0/statistics/notifies", "3\n");
 	CHECK(run(cmd_stats, "stats 5") == XENIB_EXIT_OK);
+	CHECK(run_out(cmd_stats, "stats guest1") == XENIB_EXIT_OK &&
+	      strstr(out, "\nkicks                    12\n") &&
+	      strstr(out, "\nnotifies                 3\n"));
+	CHECK(run_out(cmd_stats, "stats nosuch") == XENIB_EXIT_FAIL &&
+	      strstr(out, "no such domain 'nosuch'"));
+	CHECK(run(cmd_stats, "stats Domain-0") == XENIB_EXIT_FAIL);
+	CHECK(run(cmd_stats, "stats guest1 --devid 1") == XENIB_EXIT_FAIL);
 	CHECK(run(cmd_stats, "stats 5 --devid 1") == XENIB_EXIT_FAIL);
 	CHECK(run(cmd_stats, "stats") == XENIB_EXIT_FAIL);
 }
 
 int main(void)
 {
-	char cmd[128];
+	char cmd[128], path[64];
+	size_t i;
 
 	snprintf(root, sizeof(root), "/tmp/xenib-test-xs.XXXXXX");
 	if (!mkdtemp(root)) {
@@ -459,7 +590,14 @@ int main(void)
 	}
 	xenib_sysfs_prefix = root;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < sizeof(domain_names) / sizeof(domain_names[0]); i++) {
+		snprintf(path, sizeof(path), "/local/domain/%s/name",
+			 domain_names[i][0]);
+		set(path, domain_names[i][1]);
+	}
+	base = nodes();
 	test_attach();
+	test_names();
 	test_detach();
 	test_stats();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

@@ -38,8 +38,15 @@ enum {
 
 /* The xenstore device type and the sysfs roots the tool reads. */
 #define XENIB_XS_TYPE		"vib"
+#define XENIB_XS_DOMAINS	"/local/domain"	/* one N/ per domain, N/name */
 #define XENIB_SYSFS_IBDEV	"/sys/class/infiniband"
 #define XENIB_SYSFS_BACKEND	"/sys/bus/xen-backend/devices"
+
+/* The DOMAIN argument, in every command's --help. */
+#define XENIB_DOMAIN_HELP \
+	"DOMAIN is a domid (1..32751) or a domain name, as xl takes them: all\n" \
+	"digits is a domid, anything else the name of exactly one domain in\n" \
+	"xenstore (/local/domain/DOMID/name, case-sensitive).  Dom0 is refused.\n"
 
 /* XenbusState values (xen/include/public/io/xenbus.h). */
 enum xenib_xenbus_state {
@@ -63,8 +70,14 @@ struct xenib_quota_key {
 
 #define XENIB_NR_QUOTAS		9
 
+/*
+ * Every command that takes a DOMAIN argument has these two: a number sets
+ * domid (name NULL); anything else sets name (domid 0) until
+ * xenib_domain_resolve() looks it up.
+ */
 struct xenib_attach_opts {
 	unsigned int domid;
+	const char *domname;
 	unsigned int devid;
 	const char *device;
 	unsigned int port;
@@ -74,6 +87,7 @@ struct xenib_attach_opts {
 
 struct xenib_detach_opts {
 	unsigned int domid;
+	const char *domname;
 	unsigned int devid;
 	bool force;
 	unsigned int timeout;	/* seconds */
@@ -81,6 +95,7 @@ struct xenib_detach_opts {
 
 struct xenib_stats_opts {
 	unsigned int domid;
+	const char *domname;
 	unsigned int devid;
 };
 
@@ -91,6 +106,7 @@ int xenib_ibdev_dir(char *buf, size_t len);
 const char *xenib_state_name(int state);
 int xenib_parse_uint(const char *s, unsigned int max, unsigned int *out);
 int xenib_parse_domid(const char *s, unsigned int *out);
+int xenib_parse_domain(const char *s, unsigned int *domid, const char **name);
 int xenib_parse_quota(const char *arg, struct xenib_attach_opts *o);
 bool xenib_ibdev_name_ok(const char *name);
 int xenib_parse_attach(int argc, char **argv, struct xenib_attach_opts *o,
@@ -103,6 +119,7 @@ int xenib_parse_noargs(int argc, char **argv, char *err, size_t errlen);
 int xenib_backend_path(char *buf, size_t len, unsigned int domid,
 		       unsigned int devid);
 int xenib_backend_type_path(char *buf, size_t len);
+int xenib_domain_path(char *buf, size_t len, unsigned int domid);
 int xenib_frontend_path(char *buf, size_t len, unsigned int domid,
 			unsigned int devid);
 int xenib_ibdev_path(char *buf, size_t len, const char *device,
@@ -115,6 +132,9 @@ struct xs_handle;
 extern const char *xenib_progname;
 struct xs_handle *xenib_xs_open(void);
 int xenib_domain_check(unsigned int domid, bool *exists);
+int xenib_domain_lookup(struct xs_handle *xs, const char *name,
+			unsigned int *domid);
+int xenib_domain_resolve(const char *name, unsigned int *domid);
 char *xenib_xs_read(struct xs_handle *xs, const char *dir, const char *key);
 int xenib_xs_read_state(struct xs_handle *xs, const char *dir);
 void xenib_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

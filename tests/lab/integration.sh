@@ -62,6 +62,7 @@ for i in \$(seq 40); do
 	sleep 0.5
 done
 tail -n 2 /tmp/$tag.cli | tr '\n' ' '
+grep -A 1 -E '^ *#bytes' /tmp/$tag.cli | tail -n 1
 grep -h -o \"Can't produce a report\" /tmp/$tag.cli
 exit \$c"
 	local c=$?
@@ -119,7 +120,7 @@ for n in $guests; do
 		out="$(L run dom0 'xenib list' 2>&1)"
 		rc=0
 	else
-		out=$(L run dom0 "xenib attach ${DOMID[$g]} --device rxe0 && xenib list" 2>&1)
+		out=$(L run dom0 "xenib attach $g --device rxe0 && xenib list" 2>&1)
 		rc=$?
 	fi
 	out2=$(L run "$g" 'for i in $(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep xenib0' 2>&1)
@@ -268,13 +269,15 @@ if [ "${INTEG_TEARDOWN:-1}" != 0 ]; then
 # A guest program that holds objects (context, PD, CQ, QP, MR: a pingpong
 # server waiting for a client that never comes) while its device goes away.
 hold() {
-	L run "$1" "(timeout 300 ibv_rc_pingpong -d xenib0 -g 0 -p $2 >/tmp/hold.$2 2>&1; echo \$? >/tmp/hold.$2.rc) </dev/null >/dev/null 2>&1 &
+	L run "$1" "(timeout 300 ibv_rc_pingpong -d xenib0 -g 0 -p $2 >/tmp/hold.$2 2>&1 & echo \$! >/tmp/hold.$2.pid; wait \$!; echo \$? >/tmp/hold.$2.rc) </dev/null >/dev/null 2>&1 &
 for i in \$(seq 60); do ss -ltn | grep -q ':$2 ' && break; sleep 0.5; done" >/dev/null
 }
 # held_gone DOM PORT : after its device went, the holder is killed and
 # must exit within 30 s (closing the verbs fd must not hang).
 held_gone() {
-	L run "$1" "pkill -f 'ibv_rc_pingpong -d xenib0 -g 0 -p $2'
+	# (timeout passes the TERM on to the program; pkill -f would match
+	# this very script's command line.)
+	L run "$1" "kill \$(cat /tmp/hold.$2.pid)
 for i in \$(seq 60); do [ -s /tmp/hold.$2.rc ] && break; sleep 0.5; done
 [ -s /tmp/hold.$2.rc ] && echo \"holder killed, exited \$(cat /tmp/hold.$2.rc)\""
 }
@@ -300,7 +303,7 @@ rc=$?
 gone=$(L run "$g" 'for i in $(seq 60); do ibv_devices | grep -q xenib0 || break; sleep 0.5; done; ibv_devices | grep -c xenib0' 2>&1)
 h=$(held_gone "$g" 18601 2>&1)
 hrc=$?
-if [ $rc = 0 ] && [ "$gone" = 0 ]; then
+if [ $rc = 0 ] && [ "$gone" = 0 ] && [ $hrc = 0 ]; then
 	ok "detach $g with a program holding objects" "$(elapsed "$t0") s; $h; xenib0 gone"
 else
 	bad "detach $g with a program holding objects" "detach rc $rc: $(echo "$out" | oneline); xenib0 count $gone; $h (rc $hrc)"
@@ -342,8 +345,9 @@ t0=$(date +%s.%N)
 out=$(L run dom0 "timeout 120 rmmod xen_ibback && ! grep -q '^xen_ibback ' /proc/modules && echo unloaded" 2>&1)
 rc=$?
 h=$(held_gone "$g" 18603 2>&1)
+hrc=$?
 now=$(rdma_res)
-if [ $rc = 0 ] && { [ -z "$base0" ] || [ "$now" = "$base0" ]; }; then
+if [ $rc = 0 ] && [ $hrc = 0 ] && { [ -z "$base0" ] || [ "$now" = "$base0" ]; }; then
 	ok "rmmod xen-ibback with $g attached and busy" "$(elapsed "$t0") s; $h; rxe0 back to $now"
 else
 	bad "rmmod xen-ibback with $g attached and busy" "rc $rc: $(echo "$out" | oneline); $h; rxe0 now: $now, before load: $base0"

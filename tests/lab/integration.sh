@@ -243,6 +243,23 @@ else
 	bad "xenib-stress: $si sets, one $sm MiB MR ($G1)" "$(echo "$out" | oneline)"
 fi
 
+# Control-path costs, guest vs native in this run (information only: a
+# check fails only if a program fails, never on the times).
+costs() {
+	L run "$1" "xenib-stress -d $(dev_of "$1") -g 0 -T -n ${COST_ITERS:-10} -m ${STRESS_MR_MIB:-256}" 2>&1 |
+		awk '/^time: (create_qp|modify_to_rts_rc|reg_mr_1m|reg_mr_256m) / {
+			sub("avg_us=", "", $4); printf "%s %.1f\n", $2, $4 / 1000 }
+			/passed,/ { st = $0 } END { print "status", (st ~ / 0 failed/) ? "ok" : "failed" }'
+}
+cn=$(costs dom0)
+cg=$(costs "$G1")
+if echo "$cn" | grep -q "status ok" && echo "$cg" | grep -q "status ok"; then
+	ok "control-path costs, ms, guest vs native" "$(join <(echo "$cg" | grep -v status | sort) <(echo "$cn" | grep -v status | sort) |
+		awk '{ printf "%s %s vs %s (x%.1f); ", $1, $2, $3, $2 / $3 }')"
+else
+	bad "control-path costs, ms, guest vs native" "native: $(echo "$cn" | oneline); guest: $(echo "$cg" | oneline)"
+fi
+
 # Guest to guest.
 if [ "$ngu_int" -ge 2 ]; then
 	pp_all "$G2" "$G1"

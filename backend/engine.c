@@ -1076,6 +1076,12 @@ static bool xibb_eng_go_idle(struct xibb_guest *guest)
 	return !busy;
 }
 
+/* A kick, a completion or kthread_stop() since the flag was cleared. */
+static bool xibb_eng_woken(struct xibb_engine *eng)
+{
+	return test_bit(XIBB_ENG_WAKE, &eng->flags) || kthread_should_stop();
+}
+
 static int xibb_engine_thread(void *data)
 {
 	struct xibb_guest *guest = data;
@@ -1111,9 +1117,9 @@ static int xibb_engine_thread(void *data)
 			nap = clamp_t(u32, eng->poll_us / 64,
 				      XIBB_ENG_NAP_MIN_US, XIBB_ENG_NAP_MAX_US);
 			wait_event_interruptible_hrtimeout(eng->wq,
-				test_bit(XIBB_ENG_WAKE, &eng->flags) ||
-				kthread_should_stop(),
-				ns_to_ktime((u64)nap * NSEC_PER_USEC));
+							   xibb_eng_woken(eng),
+							   ns_to_ktime((u64)nap *
+								       NSEC_PER_USEC));
 			continue;
 		}
 		if (!xibb_eng_go_idle(guest)) {
@@ -1122,8 +1128,7 @@ static int xibb_engine_thread(void *data)
 		}
 		atomic64_inc(&guest->stats.engine_sleeps);
 		slept = ktime_get();
-		wait_event_idle(eng->wq, test_bit(XIBB_ENG_WAKE, &eng->flags) ||
-				kthread_should_stop());
+		wait_event_idle(eng->wq, xibb_eng_woken(eng));
 		idle_us = ktime_us_delta(ktime_get(), slept);
 		if (lo && idle_us < 2 * (s64)eng->poll_us)
 			eng->poll_us = min(eng->poll_us * 2, hi);

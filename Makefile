@@ -82,7 +82,7 @@ gates: host-deps
 check: host-deps
 	mk/check.sh
 
-bench:
+bench: host-deps all
 	tests/bench/run.sh
 
 # The main job: build what is needed, boot the lab, show it working.

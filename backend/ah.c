@@ -58,7 +58,6 @@ int xibb_ah_attr_from_wire(struct xibb_guest *guest,
 
 /**
  * xibb_resolve_dmac() - the destination MAC of a connected QP's address
- * @guest: the guest
  * @pd: the QP's shadow PD
  * @ah: from xibb_ah_attr_from_wire(); its roce.dmac is filled
  *
@@ -71,8 +70,7 @@ int xibb_ah_attr_from_wire(struct xibb_guest *guest,
  *
  * Context: process context, may sleep.
  */
-int xibb_resolve_dmac(struct xibb_guest *guest, struct ib_pd *pd,
-		      struct rdma_ah_attr *ah)
+int xibb_resolve_dmac(struct ib_pd *pd, struct rdma_ah_attr *ah)
 {
 	const struct ib_global_route *grh;
 	struct in6_addr *dgid;

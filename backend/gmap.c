@@ -10,10 +10,10 @@
  * in batches.  They are used through their own (linear) kernel addresses
  * only, page by page: in a PV domain a granted frame can be mapped only by
  * a grant operation, so a second mapping such as vmap() would be refused
- * by Xen and leave non-present PTEs.  Every mapped page counts against the guest's
- * quota-pinned-pages (directory pages while they are mapped).  A grant
- * that fails to map fails the whole directory with -EFAULT, leaving
- * nothing mapped.
+ * by Xen and leave non-present PTEs.  Every mapped page counts against
+ * the guest's quota-pinned-pages (directory pages while they are mapped).
+ * A grant that fails to map fails the whole directory with -EFAULT,
+ * leaving nothing mapped.
  *
  * Copyright (c) 2025 The xenib authors.
  */

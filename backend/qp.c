@@ -6,8 +6,10 @@
  * for the data engine (engine.c), plus a shadow QP of the same type on
  * the real device in the shadow PD, with the shadow CQs (and SRQ).  The
  * shadow's QP number is the guest's.  MODIFY_QP translates the wire
- * attributes (the guest's port 1 is rdma-port; on RoCE ib_modify_qp()
- * resolves the destination MAC) and lets the device judge the transition.
+ * attributes (the guest's port 1 is rdma-port; on RoCE the backend
+ * resolves the destination MAC, xibb_resolve_dmac(), because
+ * ib_modify_qp() does so only for callers with user data) and lets the
+ * device judge the transition.
  * A Q_Key with the high bit set is privileged and refused.
  *
  * Copyright (c) 2025 The xenib authors.
@@ -271,9 +273,9 @@ int xibb_modify_qp(struct xibb_guest *guest,
 		return -ENOMEM;
 	err = xibb_qp_attr_from_wire(guest, &r->attr, mask, attr);
 	if (!err && (mask & IB_QP_AV))
-		err = xibb_resolve_dmac(guest, qp->pd->pd, &attr->ah_attr);
+		err = xibb_resolve_dmac(qp->pd->pd, &attr->ah_attr);
 	if (!err && (mask & IB_QP_ALT_PATH))
-		err = xibb_resolve_dmac(guest, qp->pd->pd, &attr->alt_ah_attr);
+		err = xibb_resolve_dmac(qp->pd->pd, &attr->alt_ah_attr);
 	if (!err)
 		err = ib_modify_qp(qp->qp, attr, mask);
 	kfree(attr);

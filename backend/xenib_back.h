@@ -643,8 +643,7 @@ int xibb_query_srq(struct xibb_guest *guest,
 void xibb_srq_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 
 /* ah.c */
-int xibb_resolve_dmac(struct xibb_guest *guest, struct ib_pd *pd,
-		      struct rdma_ah_attr *ah);
+int xibb_resolve_dmac(struct ib_pd *pd, struct rdma_ah_attr *ah);
 int xibb_ah_attr_from_wire(struct xibb_guest *guest,
 			   const struct xen_vibif_ah_attr *w,
 			   struct rdma_ah_attr *ah);

@@ -63,12 +63,12 @@ for i in \$(seq 40); do
 done
 tail -n 2 /tmp/$tag.cli | tr '\n' ' '
 grep -A 1 -E '^ *#bytes' /tmp/$tag.cli | tail -n 1
-grep -h -o \"Can't produce a report\" /tmp/$tag.cli
+grep -h -o -E \"Can't produce a report|Correlation coefficient\" /tmp/$tag.cli
 exit \$c"
 	local c=$?
 	L run "$sd" "for i in \$(seq 300); do [ -s /tmp/$tag.rc ] && break; sleep 0.5; done
 echo \"| server: \$(tail -n 1 /tmp/$tag.log)\"
-grep -h -o \"Can't produce a report\" /tmp/$tag.log
+grep -h -o -E \"Can't produce a report|Correlation coefficient\" /tmp/$tag.log
 [ -s /tmp/$tag.rc ] || { echo 'server did not finish'; pkill -f '$prog' ; exit 1; }
 exit \$(cat /tmp/$tag.rc)"
 	local s=$?
@@ -187,21 +187,22 @@ else
 	bad "ibv_rc_pingpong dom0 -> $gx (guest serves)" "$(echo "$out" | oneline)"
 fi
 
-# perftest measures the CPU clock against gettimeofday() before it reports,
-# and under TCG the fit is sometimes too poor ("Correlation coefficient r^2
-# < 0.9", "Can't produce a report"): such a run is repeated, at most
-# PT_TRIES (3) times in all, and the repetitions are shown.
+# perftest fits rdtsc against gettimeofday() before it reports.  The
+# checks pass -F, with which a bandwidth test whose fit fails still exits 0
+# (its figures are then 0) instead of "Can't produce a report" and exit 1:
+# a check here is about the transfers (both sides exit 0, a result line),
+# never about perftest's clock.  Guests run rdtsc natively (tsc_mode, see
+# lab-guest-start), so the fit works in guests as in Dom0; a failed fit is
+# still shown ("clock fit failed"), for the record.
 pt_all() {
-	local a=$1 b=$2 t out try note
+	local a=$1 b=$2 t out note
 	for t in ib_send_lat ib_write_lat ib_read_lat ib_atomic_lat ib_send_bw ib_write_bw ib_read_bw; do
+		out=$(pair "$t" "$a" "$b" -x 0 -n 200 -F 2>&1)
 		note=
-		for try in $(seq "${PT_TRIES:-3}"); do
-			out=$(pair "$t" "$a" "$b" -x 0 -n 200 2>&1)
-			echo "$out" | grep -q "Can't produce a report" || break
-			note=" (perftest could not calibrate its clock $try time(s))"
-		done
-		if pair_ok "$out" && ! echo "$out" | grep -q -i -E 'error|fail'; then
-			ok "$t $b -> $a" "$(echo "$out" | grep -o -E '^ *[0-9]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' | head -n 1 | oneline)$note"
+		echo "$out" | grep -q "Correlation coefficient" && note=" (perftest's clock fit failed: figures not meaningful)"
+		if pair_ok "$out" && ! echo "$out" | grep -q -i -E 'error|fail' &&
+			echo "$out" | grep -q -E '^ *[0-9]+ +[0-9]+ +[0-9.inf]+ +[0-9.inf]+'; then
+			ok "$t $b -> $a" "$(echo "$out" | grep -o -E '^ *[0-9]+ +[0-9]+ +[0-9.inf]+ +[0-9.inf]+ +[0-9.inf]+' | head -n 1 | oneline)$note"
 		else
 			bad "$t $b -> $a" "$(echo "$out" | oneline)$note"
 		fi

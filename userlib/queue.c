@@ -395,6 +395,195 @@ int xenib_wq_post_recv(struct xenib_wq *rq, struct ibv_recv_wr *wr,
 	return ret;
 }
 
+/* ---- extended post (ibv_wr_*) ------------------------------------------ */
+
+/*
+ * The rules are those of write_send_wqe(), applied when a WQE is closed
+ * (the next builder or wr_complete), because the extended API gives the
+ * SGEs or inline data after the opcode.  The first error poisons the
+ * batch: wr_complete returns it and publishes nothing, as other providers
+ * do.
+ */
+static void wr_fail(struct xenib_wr_build *b, int err)
+{
+	if (!b->err)
+		b->err = err;
+}
+
+/* Checks the WQE being built once it is complete. */
+static void wr_close(struct xenib_wq *sq, struct xenib_wr_build *b)
+{
+	struct xenib_send_wqe *w = b->cur;
+
+	if (!w || b->err)
+		return;
+	if (b->qp_type == IBV_QPT_UD && !b->has_ah)
+		wr_fail(b, EINVAL);
+	if (is_atomic(w->opcode)) {
+		const struct xenib_sge *sge = (const void *)(w + 1);
+
+		if (w->num_sge != 1 || sge[0].length != 8)
+			wr_fail(b, EINVAL);
+	}
+	if (!b->err) {
+		sq->prod++;
+		b->pending++;
+		b->space--;
+	}
+	b->cur = NULL;
+}
+
+void xenib_wr_start(struct xenib_wq *sq, struct xenib_wr_build *b,
+		    enum ibv_qp_type qp_type)
+{
+	memset(b, 0, sizeof(*b));
+	b->qp_type = qp_type;
+	b->space = wq_space(sq);
+	if (wq_broken(sq))
+		b->err = EIO;
+}
+
+/*
+ * Starts a WQE in the next slot: the header with wr_id, the flags
+ * (FENCE/SIGNALED/SOLICITED; INLINE comes with the inline setters) and
+ * the opcode, whose own fields the caller fills.  NULL if the batch has
+ * failed or the queue is full (ENOMEM, reported by wr_complete).
+ */
+struct xenib_send_wqe *xenib_wr_new(struct xenib_wq *sq,
+				    struct xenib_wr_build *b, uint64_t wr_id,
+				    unsigned int wr_flags, uint8_t opcode)
+{
+	struct xenib_send_wqe *w;
+
+	wr_close(sq, b);
+	if (b->err)
+		return NULL;
+	if (!opcode_ok(b->qp_type, opcode)) {
+		wr_fail(b, EINVAL);
+		return NULL;
+	}
+	if (!b->space) {
+		b->space = wq_space(sq);
+		if (!b->space) {
+			wr_fail(b, ENOMEM);
+			return NULL;
+		}
+	}
+	w = wq_slot(sq, sq->prod);
+	memset(w, 0, sizeof(*w));
+	w->wr_id = wr_id;
+	w->opcode = opcode;
+	w->send_flags = wr_flags &
+		(XENIB_SEND_FENCE | XENIB_SEND_SIGNALED | XENIB_SEND_SOLICITED);
+	b->cur = w;
+	b->has_ah = false;
+	return w;
+}
+
+void xenib_wr_set_sge_list(struct xenib_wq *sq, struct xenib_wr_build *b,
+			   size_t num_sge, const struct ibv_sge *sg_list)
+{
+	struct xenib_send_wqe *w = b->cur;
+	struct xenib_sge *sge;
+	size_t i;
+
+	if (b->err)
+		return;
+	if (!w) {
+		wr_fail(b, EINVAL);
+		return;
+	}
+	if (num_sge > sq->max_sge) {	/* rxe's answer in wr_complete() */
+		wr_fail(b, ENOSPC);
+		return;
+	}
+	sge = (struct xenib_sge *)(w + 1);
+	for (i = 0; i < num_sge; i++) {
+		sge[i].addr = sg_list[i].addr;
+		sge[i].length = sg_list[i].length;
+		sge[i].lkey = sg_list[i].lkey;
+	}
+	w->num_sge = num_sge;
+	w->inline_len = 0;
+	w->send_flags &= ~XENIB_SEND_INLINE;
+}
+
+void xenib_wr_set_inline_list(struct xenib_wq *sq, struct xenib_wr_build *b,
+			      size_t num_buf, const struct ibv_data_buf *buf)
+{
+	struct xenib_send_wqe *w = b->cur;
+	uint64_t total = 0;
+	char *data;
+	size_t i;
+
+	if (b->err)
+		return;
+	if (!w || (w->opcode != IBV_WR_SEND &&
+		   w->opcode != IBV_WR_SEND_WITH_IMM &&
+		   w->opcode != IBV_WR_RDMA_WRITE &&
+		   w->opcode != IBV_WR_RDMA_WRITE_WITH_IMM)) {
+		wr_fail(b, EINVAL);
+		return;
+	}
+	for (i = 0; i < num_buf; i++)
+		total += buf[i].length;
+	if (total > sq->max_inline) {	/* rxe's answer in wr_complete() */
+		wr_fail(b, ENOSPC);
+		return;
+	}
+	data = (char *)(w + 1);
+	for (i = 0; i < num_buf; i++) {
+		memcpy(data, buf[i].addr, buf[i].length);
+		data += buf[i].length;
+	}
+	w->inline_len = total;
+	w->num_sge = 0;
+	w->send_flags |= XENIB_SEND_INLINE;
+}
+
+void xenib_wr_set_ud(struct xenib_wr_build *b, uint32_t ah_handle,
+		     uint32_t remote_qpn, uint32_t remote_qkey)
+{
+	struct xenib_send_wqe *w = b->cur;
+
+	if (b->err)
+		return;
+	if (!w || b->qp_type != IBV_QPT_UD || remote_qpn > XENIB_QPN_MASK) {
+		wr_fail(b, EINVAL);
+		return;
+	}
+	w->wr.ud.ah = ah_handle;
+	w->wr.ud.remote_qpn = remote_qpn;
+	w->wr.ud.remote_qkey = remote_qkey;
+	b->has_ah = true;
+}
+
+/*
+ * Publishes the batch, or on an error nothing at all (prod goes back).
+ * Return: 0 or the batch's error; *posted: WQEs published.
+ */
+int xenib_wr_complete(struct xenib_wq *sq, struct xenib_wr_build *b,
+		      unsigned int *posted)
+{
+	wr_close(sq, b);
+	*posted = 0;
+	if (b->err) {
+		sq->prod -= b->pending;
+		return b->err;
+	}
+	if (b->pending)
+		wq_publish(sq);
+	*posted = b->pending;
+	return 0;
+}
+
+void xenib_wr_abort(struct xenib_wq *sq, struct xenib_wr_build *b)
+{
+	sq->prod -= b->pending;
+	b->pending = 0;
+	b->cur = NULL;
+}
+
 /*
  * After publishing prod [U1]: mark the queue dirty [U2], count the post
  * [U3], then look at the engine [U4].  The seq_cst read-modify-writes are
@@ -465,6 +654,42 @@ void xenib_cqe_to_wc(const struct xenib_cqe *cqe, struct ibv_wc *wc)
 	wc->slid = cqe->slid;
 	wc->sl = cqe->sl;
 	wc->dlid_path_bits = cqe->dlid_path_bits;
+}
+
+/*
+ * The CQE at the private consumer index, copied out of shared memory and
+ * translated, without consuming it (the extended poll API reads it field
+ * by field, then moves on with xenib_cq_ring_next()).  Return: 0, ENOENT
+ * if the CQ is empty, EIO as xenib_cq_ring_poll().
+ */
+int xenib_cq_ring_peek(struct xenib_cq_ring *cq, struct ibv_wc *wc)
+{
+	struct xenib_cqe cqe;
+	uint32_t prod;
+
+	prod = smp_load_acquire(&cq->hdr->prod);	/* [C1], pairs with [P1] */
+	if (!xenib_ring_prod_valid(prod, cq->cons, 1U << cq->log_nslots))
+		return EIO;
+	if (prod == cq->cons)
+		return READ_ONCE(cq->hdr->error) ? EIO : ENOENT;
+	memcpy(&cqe, (char *)cq->hdr +
+	       xenib_queue_slot_offset(cq->cons, cq->log_nslots,
+				       XENIB_CQE_SHIFT), sizeof(cqe));
+	xenib_cqe_to_wc(&cqe, wc);
+	return 0;
+}
+
+/* Consumes the CQE xenib_cq_ring_peek() returned (not yet published). */
+void xenib_cq_ring_next(struct xenib_cq_ring *cq)
+{
+	cq->cons++;
+}
+
+/* Publishes the private consumer index: the slots may be reused. */
+void xenib_cq_ring_publish(struct xenib_cq_ring *cq)
+{
+	/* [C2]: slots copied out before the backend reuses them [P0] */
+	smp_store_release(&cq->hdr->cons, cq->cons);
 }
 
 /*

@@ -74,6 +74,28 @@ static inline struct xenib_ah *to_xah(struct ibv_ah *ibah)
 	return (struct xenib_ah *)((char *)ibah - offsetof(struct xenib_ah, ibv_ah));
 }
 
+/**
+ * struct xenib_wr_build - state of an extended post (ibv_wr_start() ..
+ * ibv_wr_complete()) on a send queue
+ * @qp_type: the QP's type
+ * @pending: WQEs built since wr_start, not yet published
+ * @space: free slots seen at the last look at cons
+ * @err: first error of the batch; wr_complete returns it and posts nothing
+ * @cur: the WQE being built (its slot), NULL before the first builder
+ * @has_ah: @cur is UD and wr_set_ud_addr() gave it an address
+ *
+ * Builders write straight into the slots after prod; nothing is visible
+ * to the backend before xenib_wr_complete() publishes prod.
+ */
+struct xenib_wr_build {
+	enum ibv_qp_type qp_type;
+	uint32_t pending;
+	uint32_t space;
+	int err;
+	struct xenib_send_wqe *cur;
+	bool has_ah;
+};
+
 /* Queue shapes (geometry): 0 or EINVAL. */
 int xenib_log2_ceil(uint32_t n);
 int xenib_cq_geometry(int cqe, uint32_t max_log_nslots, uint32_t *log_nslots);
@@ -98,7 +120,26 @@ int xenib_wq_post_send(struct xenib_wq *sq, enum ibv_qp_type qp_type,
 int xenib_wq_post_recv(struct xenib_wq *rq, struct ibv_recv_wr *wr,
 		       struct ibv_recv_wr **bad_wr, unsigned int *posted);
 bool xenib_db_ring(struct xenib_db_page *db, uint32_t db_index);
+
+/* The extended post API (ibv_wr_*), on the owner's lock like the rest. */
+void xenib_wr_start(struct xenib_wq *sq, struct xenib_wr_build *b,
+		    enum ibv_qp_type qp_type);
+struct xenib_send_wqe *xenib_wr_new(struct xenib_wq *sq,
+				    struct xenib_wr_build *b, uint64_t wr_id,
+				    unsigned int wr_flags, uint8_t opcode);
+void xenib_wr_set_sge_list(struct xenib_wq *sq, struct xenib_wr_build *b,
+			   size_t num_sge, const struct ibv_sge *sg_list);
+void xenib_wr_set_inline_list(struct xenib_wq *sq, struct xenib_wr_build *b,
+			      size_t num_buf, const struct ibv_data_buf *buf);
+void xenib_wr_set_ud(struct xenib_wr_build *b, uint32_t ah_handle,
+		     uint32_t remote_qpn, uint32_t remote_qkey);
+int xenib_wr_complete(struct xenib_wq *sq, struct xenib_wr_build *b,
+		      unsigned int *posted);
+void xenib_wr_abort(struct xenib_wq *sq, struct xenib_wr_build *b);
 int xenib_cq_ring_poll(struct xenib_cq_ring *cq, int ne, struct ibv_wc *wc);
+int xenib_cq_ring_peek(struct xenib_cq_ring *cq, struct ibv_wc *wc);
+void xenib_cq_ring_next(struct xenib_cq_ring *cq);
+void xenib_cq_ring_publish(struct xenib_cq_ring *cq);
 void xenib_cq_ring_arm(struct xenib_cq_ring *cq, int solicited_only);
 void xenib_cqe_to_wc(const struct xenib_cqe *cqe, struct ibv_wc *wc);
 

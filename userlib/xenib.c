@@ -20,16 +20,24 @@
 
 static void xenib_free_context(struct ibv_context *ibctx);
 
+/*
+ * Multicast is a plain command; a frontend without it (the backend's
+ * device has none) answers EOPNOTSUPP, as ib_core does natively.
+ */
 static const struct verbs_context_ops xenib_ctx_ops = {
 	.alloc_pd = xenib_alloc_pd,
+	.attach_mcast = ibv_cmd_attach_mcast,
 	.create_ah = xenib_create_ah,
 	.create_cq = xenib_create_cq,
+	.create_cq_ex = xenib_create_cq_ex,
 	.create_qp = xenib_create_qp,
+	.create_qp_ex = xenib_create_qp_ex,
 	.dealloc_pd = xenib_dealloc_pd,
 	.dereg_mr = xenib_dereg_mr,
 	.destroy_ah = xenib_destroy_ah,
 	.destroy_cq = xenib_destroy_cq,
 	.destroy_qp = xenib_destroy_qp,
+	.detach_mcast = ibv_cmd_detach_mcast,
 	.free_context = xenib_free_context,
 	.modify_qp = xenib_modify_qp,
 	.poll_cq = xenib_poll_cq,
@@ -46,6 +54,7 @@ static const struct verbs_context_ops xenib_ctx_ops = {
 /* Installed only if the device offers SRQs (max_srq > 0). */
 static const struct verbs_context_ops xenib_srq_ops = {
 	.create_srq = xenib_create_srq,
+	.create_srq_ex = xenib_create_srq_ex,
 	.destroy_srq = xenib_destroy_srq,
 	.modify_srq = xenib_modify_srq,
 	.post_srq_recv = xenib_post_srq_recv,

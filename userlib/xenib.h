@@ -38,12 +38,20 @@ DECLARE_DRV_CMD(uxenib_alloc_pd, IB_USER_VERBS_CMD_ALLOC_PD,
 		empty, xenib_alloc_pd_resp);
 DECLARE_DRV_CMD(uxenib_create_cq, IB_USER_VERBS_CMD_CREATE_CQ,
 		xenib_create_cq, xenib_create_cq_resp);
+DECLARE_DRV_CMD(uxenib_create_cq_ex, IB_USER_VERBS_EX_CMD_CREATE_CQ,
+		xenib_create_cq, xenib_create_cq_resp);
 DECLARE_DRV_CMD(uxenib_resize_cq, IB_USER_VERBS_CMD_RESIZE_CQ,
 		xenib_resize_cq, empty);
 DECLARE_DRV_CMD(uxenib_create_qp, IB_USER_VERBS_CMD_CREATE_QP,
 		xenib_create_qp, xenib_create_qp_resp);
+DECLARE_DRV_CMD(uxenib_create_qp_ex, IB_USER_VERBS_EX_CMD_CREATE_QP,
+		xenib_create_qp, xenib_create_qp_resp);
 DECLARE_DRV_CMD(uxenib_create_srq, IB_USER_VERBS_CMD_CREATE_SRQ,
 		xenib_create_srq, xenib_create_srq_resp);
+DECLARE_DRV_CMD(uxenib_create_srq_ex, IB_USER_VERBS_CMD_CREATE_XSRQ,
+		xenib_create_srq, xenib_create_srq_resp);
+DECLARE_DRV_CMD(uxenib_modify_srq, IB_USER_VERBS_CMD_MODIFY_SRQ,
+		xenib_modify_srq, empty);
 DECLARE_DRV_CMD(uxenib_create_ah, IB_USER_VERBS_CMD_CREATE_AH,
 		empty, xenib_create_ah_resp);
 
@@ -93,23 +101,30 @@ struct xenib_pd {
 
 /**
  * struct xenib_cq - completion queue
- * @ibv_cq: what the application holds
+ * @vcq: what the application holds (ibv_cq, or ibv_cq_ex for a CQ made by
+ *       ibv_create_cq_ex())
  * @lock: guards @ring (poll, arm, resize); a spinlock as in other providers
  * @buf: the CQ buffer (queue header + CQEs)
  * @ring: consumer state on @buf
  * @cq_handle: the frontend's handle
+ * @cur: extended poll API: the CQE the application is reading, translated
+ * @have_cur: @cur is valid and not consumed yet (between a successful
+ *            start_poll/next_poll and the next next_poll/end_poll)
  */
 struct xenib_cq {
-	struct ibv_cq ibv_cq;
+	struct verbs_cq vcq;
 	pthread_spinlock_t lock;
 	struct xenib_buf buf;
 	struct xenib_cq_ring ring;
 	uint32_t cq_handle;
+	struct ibv_wc cur;
+	bool have_cur;
 };
 
 /**
  * struct xenib_qp - queue pair
- * @ibv_qp: what the application holds
+ * @vqp: what the application holds (ibv_qp; ibv_qp_ex when created with
+ *       send_ops_flags)
  * @sq_lock: guards @sq (ibv_post_send)
  * @rq_lock: guards @rq (ibv_post_recv)
  * @sq_buf: send queue buffer
@@ -118,9 +133,11 @@ struct xenib_cq {
  * @rq: producer state on @rq_buf
  * @qp_handle: the frontend's handle
  * @db_index: this QP's bit in the doorbell page
+ * @wr: state of an extended post (ibv_wr_start() .. ibv_wr_complete(),
+ *      under @sq_lock)
  */
 struct xenib_qp {
-	struct ibv_qp ibv_qp;
+	struct verbs_qp vqp;
 	pthread_spinlock_t sq_lock;
 	pthread_spinlock_t rq_lock;
 	struct xenib_buf sq_buf;
@@ -129,23 +146,26 @@ struct xenib_qp {
 	struct xenib_wq rq;
 	uint32_t qp_handle;
 	uint32_t db_index;
+	struct xenib_wr_build wr;
 };
 
 /**
  * struct xenib_srq - shared receive queue
- * @ibv_srq: what the application holds
- * @lock: guards @wq (ibv_post_srq_recv)
+ * @vsrq: what the application holds
+ * @lock: guards @wq and @buf (ibv_post_srq_recv, resize)
  * @buf: the SRQ buffer
  * @wq: producer state on @buf
+ * @wqe_shift: slot size 2^wqe_shift, fixed at creation
  * @srq_handle: the frontend's handle
  * @srqn: SRQ number
  * @db_index: this SRQ's bit in the doorbell page
  */
 struct xenib_srq {
-	struct ibv_srq ibv_srq;
+	struct verbs_srq vsrq;
 	pthread_spinlock_t lock;
 	struct xenib_buf buf;
 	struct xenib_wq wq;
+	uint32_t wqe_shift;
 	uint32_t srq_handle;
 	uint32_t srqn;
 	uint32_t db_index;
@@ -168,17 +188,27 @@ static inline struct xenib_pd *to_xpd(struct ibv_pd *ibpd)
 
 static inline struct xenib_cq *to_xcq(struct ibv_cq *ibcq)
 {
-	return container_of(ibcq, struct xenib_cq, ibv_cq);
+	return container_of(ibcq, struct xenib_cq, vcq.cq);
+}
+
+static inline struct xenib_cq *to_xcq_ex(struct ibv_cq_ex *ibcq)
+{
+	return container_of(ibcq, struct xenib_cq, vcq.cq_ex);
 }
 
 static inline struct xenib_qp *to_xqp(struct ibv_qp *ibqp)
 {
-	return container_of(ibqp, struct xenib_qp, ibv_qp);
+	return container_of(ibqp, struct xenib_qp, vqp.qp);
+}
+
+static inline struct xenib_qp *to_xqp_ex(struct ibv_qp_ex *ibqp)
+{
+	return container_of(ibqp, struct xenib_qp, vqp.qp_ex);
 }
 
 static inline struct xenib_srq *to_xsrq(struct ibv_srq *ibsrq)
 {
-	return container_of(ibsrq, struct xenib_srq, ibv_srq);
+	return container_of(ibsrq, struct xenib_srq, vsrq.srq);
 }
 
 /* xenib.c */
@@ -204,6 +234,8 @@ int xenib_destroy_ah(struct ibv_ah *ah);
 struct ibv_cq *xenib_create_cq(struct ibv_context *context, int cqe,
 			       struct ibv_comp_channel *channel,
 			       int comp_vector);
+struct ibv_cq_ex *xenib_create_cq_ex(struct ibv_context *context,
+				     struct ibv_cq_init_attr_ex *attr);
 int xenib_resize_cq(struct ibv_cq *cq, int cqe);
 int xenib_destroy_cq(struct ibv_cq *cq);
 int xenib_poll_cq(struct ibv_cq *cq, int ne, struct ibv_wc *wc);
@@ -212,6 +244,8 @@ int xenib_req_notify_cq(struct ibv_cq *cq, int solicited_only);
 /* qp.c */
 struct ibv_qp *xenib_create_qp(struct ibv_pd *pd,
 			       struct ibv_qp_init_attr *attr);
+struct ibv_qp *xenib_create_qp_ex(struct ibv_context *context,
+				  struct ibv_qp_init_attr_ex *attr);
 int xenib_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int attr_mask,
 		   struct ibv_qp_init_attr *init_attr);
 int xenib_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr,
@@ -225,6 +259,8 @@ int xenib_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
 /* srq.c */
 struct ibv_srq *xenib_create_srq(struct ibv_pd *pd,
 				 struct ibv_srq_init_attr *attr);
+struct ibv_srq *xenib_create_srq_ex(struct ibv_context *context,
+				    struct ibv_srq_init_attr_ex *attr);
 int xenib_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr,
 		     int attr_mask);
 int xenib_query_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr);

@@ -57,14 +57,20 @@ int xibb_ah_attr_from_wire(struct xibb_guest *guest,
 }
 
 /**
- * xibb_resolve_dmac() - the destination MAC of a connected QP's address
+ * xibb_resolve_dmac() - resolve a connected QP's address as ib_core would
  * @pd: the QP's shadow PD
- * @ah: from xibb_ah_attr_from_wire(); its roce.dmac is filled
+ * @ah: from xibb_ah_attr_from_wire(); its roce.dmac (and, as ib_core
+ *	does, the GRH's hop limit) are filled
  *
- * A no-op unless the port is RoCE.  Link-local and multicast GIDs carry
- * their MAC; any other GID is resolved by ib_core's own code, which a
- * kernel caller reaches only through rdma_create_user_ah(): a throwaway
- * AH is created in @pd and queried.
+ * A no-op unless the port is RoCE.  ib_modify_qp() resolves the address
+ * only for callers with user data, which the backend is not, so this does
+ * what the RDMA core does for a native application's modify_qp
+ * (ib_resolve_eth_dmac()): a multicast GID maps to its MAC directly; any
+ * other GID is resolved by the IP stack (for RoCE v2 also a link-local
+ * one, which sets the hop limit from the route: 64 where the application
+ * asked 255, as natively).  A kernel caller reaches that code only through
+ * rdma_create_user_ah(), which resolves into the attributes it is given:
+ * a throwaway AH is created in @pd and destroyed again.
  *
  * Return: 0 or the error of the resolution (-EHOSTUNREACH, -ENODATA, ...).
  *
@@ -74,19 +80,13 @@ int xibb_resolve_dmac(struct ib_pd *pd, struct rdma_ah_attr *ah)
 {
 	const struct ib_global_route *grh;
 	struct in6_addr *dgid;
-	struct rdma_ah_attr out;
 	struct ib_ah *tmp;
-	int err;
 
 	if (ah->type != RDMA_AH_ATTR_TYPE_ROCE ||
 	    !(rdma_ah_get_ah_flags(ah) & IB_AH_GRH))
 		return 0;
 	grh = rdma_ah_read_grh(ah);
 	dgid = (struct in6_addr *)grh->dgid.raw;
-	if (rdma_link_local_addr(dgid)) {
-		rdma_get_ll_mac(dgid, ah->roce.dmac);
-		return 0;
-	}
 	if (rdma_is_multicast_addr(dgid)) {
 		if (ipv6_addr_v4mapped(dgid))
 			ip_eth_mc_map(dgid->s6_addr32[3], ah->roce.dmac);
@@ -97,12 +97,8 @@ int xibb_resolve_dmac(struct ib_pd *pd, struct rdma_ah_attr *ah)
 	tmp = rdma_create_user_ah(pd, ah, NULL);
 	if (IS_ERR(tmp))
 		return PTR_ERR(tmp);
-	memset(&out, 0, sizeof(out));
-	err = rdma_query_ah(tmp, &out);
-	if (!err)
-		memcpy(ah->roce.dmac, out.roce.dmac, ETH_ALEN);
-	rdma_destroy_ah(tmp, 0);
-	return err;
+	rdma_destroy_ah(tmp, RDMA_DESTROY_AH_SLEEPABLE);
+	return 0;
 }
 
 /**

@@ -53,6 +53,9 @@ static const xibb_cmd_fn xibb_cmd_table[XEN_VIBIF_OP_COUNT] = {
 	[XEN_VIBIF_OP_DESTROY_AH] = xibb_obj_destroy_req,
 	[XEN_VIBIF_OP_REG_MR] = xibb_reg_mr,
 	[XEN_VIBIF_OP_DEREG_MR] = xibb_obj_destroy_req,
+	[XEN_VIBIF_OP_RESIZE_SRQ] = xibb_resize_srq,
+	[XEN_VIBIF_OP_ATTACH_MCAST] = xibb_attach_mcast,
+	[XEN_VIBIF_OP_DETACH_MCAST] = xibb_detach_mcast,
 };
 
 /* Executes one private, not yet validated request into @rsp. */

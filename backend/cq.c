@@ -18,6 +18,25 @@
 #include <linux/slab.h>
 
 /**
+ * xibb_cq_shadow_cqe() - the size of a shadow CQ
+ * @guest: the guest
+ * @log_nslots: the guest's ring has 2^log_nslots CQEs
+ *
+ * The ring is a power of two, the device's CQs need not be: the shadow
+ * holds min(2^log_nslots, max_cqe), which is still at least what the
+ * guest asked for (it asked for at most max_cqe and userlib rounded that
+ * up to the ring).  So a CQ of exactly max_cqe works, as natively.
+ *
+ * Return: the shadow CQ's size, also the size the guest is told.
+ *
+ * Context: any.
+ */
+u32 xibb_cq_shadow_cqe(struct xibb_guest *guest, u8 log_nslots)
+{
+	return min_t(u32, BIT(log_nslots), guest->limits.max_cqe);
+}
+
+/**
  * xibb_create_cq() - XEN_VIBIF_OP_CREATE_CQ
  * @guest: the guest
  * @req: validated private copy (log_nslots, comp_vector and the directory
@@ -34,7 +53,7 @@ int xibb_create_cq(struct xibb_guest *guest,
 {
 	const struct xen_vibif_create_cq_req *r = &req->u.create_cq;
 	struct ib_cq_init_attr ca = {
-		.cqe = BIT(r->log_nslots),
+		.cqe = xibb_cq_shadow_cqe(guest, r->log_nslots),
 		.comp_vector = le32_to_cpu(r->comp_vector),
 	};
 	struct xibb_ucontext *uc;
@@ -67,7 +86,7 @@ int xibb_create_cq(struct xibb_guest *guest,
 		uc->obj.users++;
 	xibb_engine_cq_add(guest, cq);
 	rsp->u.create_cq.cq = cpu_to_le32(cq->obj.handle);
-	rsp->u.create_cq.cqe = cpu_to_le32(BIT(r->log_nslots));
+	rsp->u.create_cq.cqe = cpu_to_le32(ca.cqe);
 	return 0;
 
 err_unmap:
@@ -86,8 +105,9 @@ err_free:
  *	the guest's limits)
  * @rsp: response: the new CQE count
  *
- * Return: 0, -ENOENT, -EDQUOT, -EFAULT, -E2BIG (the unconsumed CQEs do
- * not fit), -EIO (the CQ is in error), or the device's error.
+ * Return: 0, -ENOENT, -EDQUOT, -EFAULT, -EINVAL (the unconsumed CQEs do
+ * not fit, as the RDMA core answers natively), -EIO (the CQ is in
+ * error), or the device's error.
  *
  * Context: process context (cmd_work), guest->obj_lock held.
  */
@@ -98,6 +118,7 @@ int xibb_resize_cq(struct xibb_guest *guest,
 	const struct xen_vibif_resize_cq_req *r = &req->u.resize_cq;
 	struct xibb_gmap buf = {};
 	struct xibb_obj *obj;
+	u32 cqe;
 	int err;
 
 	obj = xibb_obj_find(guest, le32_to_cpu(r->cq), XIBB_KIND_CQ);
@@ -106,12 +127,13 @@ int xibb_resize_cq(struct xibb_guest *guest,
 	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
 	if (err)
 		return err;
+	cqe = xibb_cq_shadow_cqe(guest, r->log_nslots);
 	err = xibb_engine_cq_move(guest, container_of(obj, struct xibb_cq, obj),
-				  &buf, r->log_nslots);
+				  &buf, r->log_nslots, cqe);
 	/* The old buffer on success, the new one on failure. */
 	xibb_gmap_unmap(guest, &buf);
 	if (!err)
-		rsp->u.resize_cq.cqe = cpu_to_le32(BIT(r->log_nslots));
+		rsp->u.resize_cq.cqe = cpu_to_le32(cqe);
 	return err;
 }
 

@@ -41,22 +41,54 @@ static u32 xibb_clamp(int dev_max, u32 quota)
 	return dev_max <= 0 ? 0 : min_t(u32, dev_max, quota);
 }
 
-static u64 xibb_devcap_to_wire(const struct ib_device *ibdev)
+/* Device capability flags shown to the guest as they are (wire bits). */
+static const struct {
+	u64 ib;
+	u32 wire;
+} xibb_devcap_pass[] = {
+	{ IB_DEVICE_RC_RNR_NAK_GEN, XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN },
+	{ IB_DEVICE_PORT_ACTIVE_EVENT, XEN_VIBIF_DEVCAP_PORT_ACTIVE_EVENT },
+	{ IB_DEVICE_SYS_IMAGE_GUID, XEN_VIBIF_DEVCAP_SYS_IMAGE_GUID },
+	{ IB_DEVICE_BAD_PKEY_CNTR, XEN_VIBIF_DEVCAP_BAD_PKEY_CNTR },
+	{ IB_DEVICE_BAD_QKEY_CNTR, XEN_VIBIF_DEVCAP_BAD_QKEY_CNTR },
+	{ IB_DEVICE_AUTO_PATH_MIG, XEN_VIBIF_DEVCAP_AUTO_PATH_MIG },
+	{ IB_DEVICE_CHANGE_PHY_PORT, XEN_VIBIF_DEVCAP_CHANGE_PHY_PORT },
+	{ IB_DEVICE_UD_AV_PORT_ENFORCE, XEN_VIBIF_DEVCAP_UD_AV_PORT_ENFORCE },
+#ifdef XENIB_HAVE_IB_FLUSH
+	{ IB_DEVICE_FLUSH_GLOBAL, XEN_VIBIF_DEVCAP_FLUSH_GLOBAL },
+	{ IB_DEVICE_FLUSH_PERSISTENT, XEN_VIBIF_DEVCAP_FLUSH_PERSISTENT },
+#endif
+};
+
+/**
+ * xibb_devcap() - the XEN_VIBIF_DEVCAP_* bits a real device offers
+ * @ibdev: the real device
+ *
+ * Return: the wire bits, for QUERY_DEVICE and for the handlers of the
+ * optional opcodes and access bits.
+ *
+ * Context: any.
+ */
+u32 xibb_devcap(const struct ib_device *ibdev)
 {
 	const struct ib_device_attr *a = &ibdev->attrs;
-	u64 devcap = 0;
+	u32 devcap = 0;
+	size_t i;
 
 	/* The data engine moves the CQEs; the shadow CQ must grow too. */
 	if (ibdev->ops.resize_cq)
 		devcap |= XEN_VIBIF_DEVCAP_RESIZE_CQ;
 	if (a->max_srq > 0)
 		devcap |= XEN_VIBIF_DEVCAP_SRQ;
-	if (a->device_cap_flags & IB_DEVICE_RC_RNR_NAK_GEN)
-		devcap |= XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN;
-	if (a->device_cap_flags & IB_DEVICE_PORT_ACTIVE_EVENT)
-		devcap |= XEN_VIBIF_DEVCAP_PORT_ACTIVE_EVENT;
-	if (a->device_cap_flags & IB_DEVICE_SYS_IMAGE_GUID)
-		devcap |= XEN_VIBIF_DEVCAP_SYS_IMAGE_GUID;
+	if (a->max_srq > 0 && ibdev->ops.modify_srq &&
+	    (a->device_cap_flags & IB_DEVICE_SRQ_RESIZE))
+		devcap |= XEN_VIBIF_DEVCAP_RESIZE_SRQ;
+	if (ibdev->ops.attach_mcast && ibdev->ops.detach_mcast &&
+	    a->max_mcast_qp_attach > 0)
+		devcap |= XEN_VIBIF_DEVCAP_MCAST;
+	for (i = 0; i < ARRAY_SIZE(xibb_devcap_pass); i++)
+		if (a->device_cap_flags & xibb_devcap_pass[i].ib)
+			devcap |= xibb_devcap_pass[i].wire;
 	return devcap;
 }
 
@@ -147,7 +179,7 @@ int xibb_query_device(struct xibb_guest *guest,
 	       sizeof(r->sys_image_guid));
 	r->max_mr_size = cpu_to_le64(a->max_mr_size);
 	r->page_size_cap = cpu_to_le64(a->page_size_cap);
-	r->device_cap_flags = cpu_to_le64(xibb_devcap_to_wire(ibdev));
+	r->device_cap_flags = cpu_to_le64(xibb_devcap(ibdev));
 	r->vendor_id = cpu_to_le32(a->vendor_id);
 	r->vendor_part_id = cpu_to_le32(a->vendor_part_id);
 	r->hw_ver = cpu_to_le32(a->hw_ver);

@@ -442,7 +442,7 @@ static bool xibb_eng_srq_done(struct xibb_guest *guest, struct xibb_cq *cq,
 	struct xibb_wr_slot *slot;
 	struct xenib_cqe cqe;
 
-	if (!srq || idx >= srq->max_wr || !srq->eng_slots[idx].busy)
+	if (!srq || idx >= srq->eng_nslots || !srq->eng_slots[idx].busy)
 		return false;
 	slot = &srq->eng_slots[idx];
 	slot->busy = 0;
@@ -1419,6 +1419,7 @@ int xibb_engine_srq_add(struct xibb_guest *guest, struct xibb_srq *srq)
 	for (i = 0; i < n; i++)
 		srq->eng_free[i] = n - 1 - i;
 	srq->eng_nfree = n;
+	srq->eng_nslots = n;
 	srq->eng_cons = 0;
 	srq->eng_failed = false;
 	srq->eng_blocked = false;
@@ -1517,21 +1518,22 @@ void xibb_engine_cq_del(struct xibb_guest *guest, struct xibb_cq *cq)
  * @cq: the CQ
  * @buf: the new buffer, mapped; on success it holds the old
  *	one, for the caller to unmap
- * @log_nslots: the new size
+ * @log_nslots: the new size of the guest's ring
+ * @cqe: the new size of the shadow CQ (xibb_cq_shadow_cqe())
  *
  * Grows the shadow CQ if needed, copies the unconsumed CQEs (cons .. prod)
  * to the same free-running indices of the new buffer and initialises its
  * header (prod, cons, and the arm state, so that arming survives), all
  * between two engine passes.
  *
- * Return: 0; -E2BIG if the unconsumed CQEs do not fit; -EIO if the CQ is
- * in error; -EINVAL if the guest's cons is impossible; or the error of
- * ib_resize_cq().
+ * Return: 0; -EINVAL if the unconsumed CQEs do not fit (the RDMA core's
+ * answer for a native device) or the guest's cons is impossible; -EIO if
+ * the CQ is in error; or the error of ib_resize_cq().
  *
  * Context: process context, guest->obj_lock held.
  */
 int xibb_engine_cq_move(struct xibb_guest *guest, struct xibb_cq *cq,
-			struct xibb_gmap *buf, u8 log_nslots)
+			struct xibb_gmap *buf, u8 log_nslots, u32 cqe)
 {
 	struct xenib_queue_hdr *old = cq->buf.vaddr, *new = buf->vaddr;
 	struct xibb_cq_eng *e = &cq->eng;
@@ -1550,12 +1552,12 @@ int xibb_engine_cq_move(struct xibb_guest *guest, struct xibb_cq *cq,
 		err = -EINVAL;
 		goto out_unlock;
 	}
-	if (e->prod - cons > BIT(log_nslots)) {
-		err = -E2BIG;
+	if (e->prod - cons > cqe) {
+		err = -EINVAL;
 		goto out_unlock;
 	}
-	if (BIT(log_nslots) > cq->cq->cqe) {
-		err = ib_resize_cq(cq->cq, BIT(log_nslots));
+	if (cqe > cq->cq->cqe) {
+		err = ib_resize_cq(cq->cq, cqe);
 		if (err)
 			goto out_unlock;
 	}
@@ -1577,6 +1579,103 @@ int xibb_engine_cq_move(struct xibb_guest *guest, struct xibb_cq *cq,
 	cq->log_nslots = log_nslots;
 out_unlock:
 	xibb_engine_unlock(guest);
+	return err;
+}
+
+/**
+ * xibb_engine_srq_move() - RESIZE_SRQ: move an SRQ to a new guest buffer
+ * @guest: the guest
+ * @srq: the SRQ
+ * @buf: the new buffer, mapped; on success it holds the old one, for the
+ *	caller to unmap
+ * @log_nslots: the new buffer's slot count is 2^log_nslots (same slot size)
+ * @max_wr: the new depth
+ *
+ * Between two engine passes: refuses a depth below what the SRQ holds
+ * (WQEs still in the guest's ring plus those posted to the shadow and not
+ * yet consumed) or below the armed limit, as the RDMA core does natively;
+ * grows the shadow SRQ and the engine's slot table when the depth grows
+ * (a shrink keeps both, they are only bounds); copies the unconsumed WQEs
+ * to the same free-running indices of the new buffer and initialises its
+ * header.
+ *
+ * Return: 0; -EINVAL (too small, or the guest's prod is impossible); -EIO
+ * if the SRQ is in error; -ENOMEM; or the error of ib_modify_srq().
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+int xibb_engine_srq_move(struct xibb_guest *guest, struct xibb_srq *srq,
+			 struct xibb_gmap *buf, u8 log_nslots, u32 max_wr)
+{
+	struct xenib_queue_hdr *old = srq->buf.vaddr, *new = buf->vaddr;
+	u32 *free = NULL, held, prod, i, n = srq->eng_nslots;
+	struct xibb_wr_slot *slots = NULL;
+	struct ib_srq_attr attr = {};
+	struct xibb_gmap tmp;
+	int err;
+
+	err = ib_query_srq(srq->srq, &attr);
+	if (err)
+		return err;
+	if (max_wr > n) {
+		slots = kvcalloc(max_wr, sizeof(*slots), GFP_KERNEL);
+		free = kvcalloc(max_wr, sizeof(*free), GFP_KERNEL);
+		if (!slots || !free) {
+			err = -ENOMEM;
+			goto out_free;
+		}
+	}
+	xibb_engine_lock(guest);
+	if (srq->eng_failed) {
+		err = -EIO;
+		goto out_unlock;
+	}
+	/* The guest does not post meanwhile (userlib holds the SRQ's lock). */
+	prod = smp_load_acquire(&old->prod);	/* [C1] */
+	if (!xenib_ring_prod_valid(prod, srq->eng_cons, BIT(srq->log_nslots))) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	held = (prod - srq->eng_cons) + (n - srq->eng_nfree);
+	if (max_wr < held || (attr.srq_limit && max_wr < attr.srq_limit) ||
+	    prod - srq->eng_cons > BIT(log_nslots)) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	if (max_wr > n) {
+		attr.max_wr = max_wr;
+		err = ib_modify_srq(srq->srq, &attr, IB_SRQ_MAX_WR);
+		if (err)
+			goto out_unlock;
+		memcpy(slots, srq->eng_slots, n * sizeof(*slots));
+		memcpy(free, srq->eng_free, srq->eng_nfree * sizeof(*free));
+		for (i = max_wr; i > n; i--)
+			free[srq->eng_nfree++] = i - 1;
+		swap(slots, srq->eng_slots);
+		swap(free, srq->eng_free);
+		srq->eng_nslots = max_wr;
+	}
+	for (i = srq->eng_cons; i != prod; i++)
+		memcpy(xibb_eng_slot(buf, i, log_nslots, srq->wqe_shift),
+		       xibb_eng_slot(&srq->buf, i, srq->log_nslots,
+				     srq->wqe_shift), BIT(srq->wqe_shift));
+	WRITE_ONCE(new->cons, srq->eng_cons);
+	/* The WQEs before prod, as userlib's [P1]. */
+	smp_store_release(&new->prod, prod);
+	tmp = srq->buf;
+	srq->buf = *buf;
+	*buf = tmp;
+	srq->log_nslots = log_nslots;
+	srq->max_wr = max_wr;
+	if (srq->eng_blocked && srq->eng_nfree) {
+		srq->eng_blocked = false;
+		xibb_eng_again_srq(&guest->eng, srq);
+	}
+out_unlock:
+	xibb_engine_unlock(guest);
+out_free:
+	kvfree(slots);
+	kvfree(free);
 	return err;
 }
 

@@ -34,6 +34,11 @@ static_assert(XEN_VIBIF_ACCESS_LOCAL_WRITE == IB_ACCESS_LOCAL_WRITE);
 static_assert(XEN_VIBIF_ACCESS_REMOTE_WRITE == IB_ACCESS_REMOTE_WRITE);
 static_assert(XEN_VIBIF_ACCESS_REMOTE_READ == IB_ACCESS_REMOTE_READ);
 static_assert(XEN_VIBIF_ACCESS_REMOTE_ATOMIC == IB_ACCESS_REMOTE_ATOMIC);
+static_assert(XEN_VIBIF_ACCESS_MW_BIND == IB_ACCESS_MW_BIND);
+#ifdef XENIB_HAVE_IB_FLUSH
+static_assert(XEN_VIBIF_ACCESS_FLUSH_GLOBAL == IB_ACCESS_FLUSH_GLOBAL);
+static_assert(XEN_VIBIF_ACCESS_FLUSH_PERSISTENT == IB_ACCESS_FLUSH_PERSISTENT);
+#endif
 
 /* Builds and DMA-maps the scatterlist of the MR's pages. */
 static int xibb_mr_sg(struct xibb_guest *guest, struct xibb_mr *mr,
@@ -139,6 +144,12 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 	pdobj = xibb_obj_find(guest, le32_to_cpu(r->pd), XIBB_KIND_PD);
 	if (!pdobj)
 		return -ENOENT;
+	/* Remote peers may flush the region only if the device can do it. */
+	if (((access & XEN_VIBIF_ACCESS_FLUSH_GLOBAL) &&
+	     !(xibb_devcap(guest->ibdev) & XEN_VIBIF_DEVCAP_FLUSH_GLOBAL)) ||
+	    ((access & XEN_VIBIF_ACCESS_FLUSH_PERSISTENT) &&
+	     !(xibb_devcap(guest->ibdev) & XEN_VIBIF_DEVCAP_FLUSH_PERSISTENT)))
+		return -EOPNOTSUPP;
 	mr = kzalloc(sizeof(*mr), GFP_KERNEL);
 	if (!mr)
 		return -ENOMEM;

@@ -27,6 +27,13 @@ static_assert(XEN_VIBIF_QPT_RC == IB_QPT_RC);
 static_assert(XEN_VIBIF_QPT_UD == IB_QPT_UD);
 static_assert(XEN_VIBIF_QP_STATE_ERR == IB_QPS_ERR);
 
+static struct xibb_qp *xibb_qp_find(struct xibb_guest *guest, u32 handle)
+{
+	struct xibb_obj *obj = xibb_obj_find(guest, handle, XIBB_KIND_QP);
+
+	return obj ? container_of(obj, struct xibb_qp, obj) : NULL;
+}
+
 /* Looks up the objects CREATE_QP names. */
 static int xibb_qp_lookup(struct xibb_guest *guest,
 			  const struct xen_vibif_create_qp_req *r,
@@ -135,6 +142,7 @@ int xibb_create_qp(struct xibb_guest *guest,
 	qp->rq_wqe_shift = r->rq_wqe_shift;
 	qp->sq_log_nslots = r->sq_log_nslots;
 	qp->rq_log_nslots = r->rq_log_nslots;
+	INIT_LIST_HEAD(&qp->mcast);
 
 	err = xibb_obj_add(guest, &qp->obj, XIBB_KIND_QP);
 	if (err)
@@ -257,14 +265,12 @@ int xibb_modify_qp(struct xibb_guest *guest,
 	const struct xen_vibif_modify_qp_req *r = &req->u.modify_qp;
 	u32 mask = le32_to_cpu(r->attr_mask);
 	struct ib_qp_attr *attr;
-	struct xibb_obj *obj;
 	struct xibb_qp *qp;
 	int err;
 
-	obj = xibb_obj_find(guest, le32_to_cpu(r->qp), XIBB_KIND_QP);
-	if (!obj)
+	qp = xibb_qp_find(guest, le32_to_cpu(r->qp));
+	if (!qp)
 		return -ENOENT;
-	qp = container_of(obj, struct xibb_qp, obj);
 	if ((mask & IB_QP_QKEY) &&
 	    (le32_to_cpu(r->attr.qkey) & XIBB_QKEY_PRIVILEGED))
 		return -EPERM;
@@ -325,7 +331,7 @@ int xibb_query_qp(struct xibb_guest *guest,
 	w->sq_psn = cpu_to_le32(a->sq_psn & XEN_VIBIF_PSN_MASK);
 	w->dest_qp_num = cpu_to_le32(a->dest_qp_num & XEN_VIBIF_QPN_MASK);
 	w->qp_access_flags = cpu_to_le32(a->qp_access_flags &
-					 XEN_VIBIF_ACCESS_ALL);
+					 XEN_VIBIF_ACCESS_QP_ALL);
 	w->pkey_index = cpu_to_le16(a->pkey_index);
 	w->alt_pkey_index = cpu_to_le16(a->alt_pkey_index);
 	w->qp_state = min_t(u8, a->qp_state, XEN_VIBIF_QP_STATE_ERR);
@@ -358,6 +364,117 @@ out_free:
 	return err;
 }
 
+static struct xibb_mcast *xibb_mcast_find(struct xibb_qp *qp,
+					  const union ib_gid *gid, u16 lid)
+{
+	struct xibb_mcast *m;
+
+	list_for_each_entry(m, &qp->mcast, list)
+		if (!memcmp(&m->gid, gid, sizeof(*gid)) && m->lid == lid)
+			return m;
+	return NULL;
+}
+
+/**
+ * xibb_attach_mcast() - XEN_VIBIF_OP_ATTACH_MCAST
+ * @guest: the guest
+ * @req: validated private copy
+ * @rsp: response (empty)
+ *
+ * The shadow UD QP joins the group; ib_attach_mcast() checks the group
+ * and the QP type as for a native application.  Joining a group twice is
+ * a no-op, as on the device.  At most the device's max_mcast_qp_attach
+ * groups per QP, so that what the backend remembers is bounded.
+ *
+ * Return: 0, -ENOENT, -EOPNOTSUPP (the device has no multicast), -ENOSPC,
+ * -ENOMEM, or the device's error (-EINVAL: not UD, not a multicast GID).
+ *
+ * Context: process context (cmd_work), guest->obj_lock held.
+ */
+int xibb_attach_mcast(struct xibb_guest *guest,
+		      const struct xen_vibif_request *req,
+		      struct xen_vibif_response *rsp)
+{
+	const struct xen_vibif_mcast_req *r = &req->u.mcast;
+	struct xibb_qp *qp = xibb_qp_find(guest, le32_to_cpu(r->qp));
+	u16 lid = le16_to_cpu(r->lid);
+	struct xibb_mcast *m;
+	union ib_gid gid;
+	int err;
+
+	if (!qp)
+		return -ENOENT;
+	if (!(xibb_devcap(guest->ibdev) & XEN_VIBIF_DEVCAP_MCAST))
+		return -EOPNOTSUPP;
+	memcpy(gid.raw, r->gid, sizeof(gid.raw));
+	if (xibb_mcast_find(qp, &gid, lid))
+		return 0;
+	if (qp->nmcast >= max(guest->ibdev->attrs.max_mcast_qp_attach, 0))
+		return -ENOSPC;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	err = ib_attach_mcast(qp->qp, &gid, lid);
+	if (err) {
+		kfree(m);
+		return err;
+	}
+	m->gid = gid;
+	m->lid = lid;
+	list_add_tail(&m->list, &qp->mcast);
+	qp->nmcast++;
+	return 0;
+}
+
+/**
+ * xibb_detach_mcast() - XEN_VIBIF_OP_DETACH_MCAST
+ * @guest: the guest
+ * @req: validated private copy
+ * @rsp: response (empty)
+ *
+ * Return: 0, -ENOENT, -EINVAL (the QP is not in the group), or the
+ * device's error.
+ *
+ * Context: process context (cmd_work), guest->obj_lock held.
+ */
+int xibb_detach_mcast(struct xibb_guest *guest,
+		      const struct xen_vibif_request *req,
+		      struct xen_vibif_response *rsp)
+{
+	const struct xen_vibif_mcast_req *r = &req->u.mcast;
+	struct xibb_qp *qp = xibb_qp_find(guest, le32_to_cpu(r->qp));
+	struct xibb_mcast *m;
+	union ib_gid gid;
+	int err;
+
+	if (!qp)
+		return -ENOENT;
+	memcpy(gid.raw, r->gid, sizeof(gid.raw));
+	m = xibb_mcast_find(qp, &gid, le16_to_cpu(r->lid));
+	if (!m)
+		return -EINVAL;
+	err = ib_detach_mcast(qp->qp, &m->gid, m->lid);
+	if (err)
+		return err;
+	list_del(&m->list);
+	qp->nmcast--;
+	kfree(m);
+	return 0;
+}
+
+/* The device refuses to destroy a QP in a group (IBA o10-2.2.3). */
+static void xibb_qp_leave_all(struct xibb_qp *qp)
+{
+	struct xibb_mcast *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &qp->mcast, list) {
+		ib_detach_mcast(qp->qp, &m->gid, m->lid);
+		list_del(&m->list);
+		kfree(m);
+	}
+	qp->nmcast = 0;
+}
+
 /**
  * xibb_qp_destroy() - destroy a QP and unmap its queues
  * @guest: the guest
@@ -374,6 +491,7 @@ void xibb_qp_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 
 	xibb_engine_qp_del(guest, qp);
 	xibb_obj_del(guest, obj);
+	xibb_qp_leave_all(qp);
 	ib_destroy_qp(qp->qp);
 	xibb_gmap_unmap(guest, &qp->rq);
 	xibb_gmap_unmap(guest, &qp->sq);

@@ -3,7 +3,8 @@
  * xen-ibback: shared receive queues, offered when the real device has
  * them.  Like a QP's receive queue: the guest's buffer is mapped for the
  * data engine, and a shadow SRQ in the shadow PD receives.
- * MODIFY_SRQ changes the limit only (no resize in version 1).
+ * MODIFY_SRQ changes the limit; RESIZE_SRQ (offered when the device can
+ * resize SRQs) moves the SRQ to a new guest buffer of another depth.
  *
  * Copyright (c) 2025 The xenib authors.
  */
@@ -132,6 +133,45 @@ int xibb_modify_srq(struct xibb_guest *guest,
 	if (attr.srq_limit >= srq->max_wr)
 		return -EINVAL;
 	return ib_modify_srq(srq->srq, &attr, IB_SRQ_LIMIT);
+}
+
+/**
+ * xibb_resize_srq() - XEN_VIBIF_OP_RESIZE_SRQ
+ * @guest: the guest
+ * @req: validated private copy (shape, depth and directory within limits)
+ * @rsp: response: the granted depth
+ *
+ * Return: 0, -ENOENT, -EOPNOTSUPP (the device cannot resize SRQs),
+ * -EINVAL (another slot size, or a depth below what the SRQ holds),
+ * -EDQUOT, -EFAULT, -EIO, or the device's error.
+ *
+ * Context: process context (cmd_work), guest->obj_lock held.
+ */
+int xibb_resize_srq(struct xibb_guest *guest,
+		    const struct xen_vibif_request *req,
+		    struct xen_vibif_response *rsp)
+{
+	const struct xen_vibif_resize_srq_req *r = &req->u.resize_srq;
+	struct xibb_srq *srq = xibb_srq_find(guest, le32_to_cpu(r->srq));
+	u32 max_wr = le32_to_cpu(r->max_wr);
+	struct xibb_gmap buf = {};
+	int err;
+
+	if (!srq)
+		return -ENOENT;
+	if (!(xibb_devcap(guest->ibdev) & XEN_VIBIF_DEVCAP_RESIZE_SRQ))
+		return -EOPNOTSUPP;
+	if (r->wqe_shift != srq->wqe_shift)
+		return -EINVAL;
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
+	if (err)
+		return err;
+	err = xibb_engine_srq_move(guest, srq, &buf, r->log_nslots, max_wr);
+	/* The old buffer on success, the new one on failure. */
+	xibb_gmap_unmap(guest, &buf);
+	if (!err)
+		rsp->u.resize_srq.max_wr = cpu_to_le32(max_wr);
+	return err;
 }
 
 /**

@@ -262,6 +262,8 @@ struct xibb_cq {
  * @eng_slots: posted WQEs, indexed by the slot number in the kernel wr_id
  * @eng_free: free slot numbers (a stack)
  * @eng_nfree: entries in @eng_free
+ * @eng_nslots: entries of @eng_slots (and room of @eng_free); at least
+ *	@max_wr, more after a RESIZE_SRQ that shrank the SRQ
  * @eng_again: entry in the engine's list of queues to revisit
  */
 struct xibb_srq {
@@ -283,6 +285,7 @@ struct xibb_srq {
 	struct xibb_wr_slot *eng_slots;
 	u32 *eng_free;
 	u32 eng_nfree;
+	u32 eng_nslots;
 	struct list_head eng_again;
 };
 
@@ -311,6 +314,9 @@ struct xibb_srq {
  * @eng_rq: engine state of the receive queue (unused with an SRQ)
  * @eng_hnode: entry in the engine's table of QPs by shadow QP
  * @eng_again: entry in the engine's list of queues to revisit
+ * @mcast: multicast groups the shadow joined (struct xibb_mcast, under
+ *	obj_lock), left before the QP is destroyed
+ * @nmcast: entries of @mcast
  */
 struct xibb_qp {
 	struct xibb_obj obj;
@@ -336,6 +342,20 @@ struct xibb_qp {
 	struct xibb_wq_eng eng_rq;
 	struct hlist_node eng_hnode;
 	struct list_head eng_again;
+	struct list_head mcast;
+	u32 nmcast;
+};
+
+/**
+ * struct xibb_mcast - a multicast group a guest UD QP joined
+ * @list: entry in xibb_qp.mcast
+ * @gid: the group
+ * @lid: its LID (IB)
+ */
+struct xibb_mcast {
+	struct list_head list;
+	union ib_gid gid;
+	u16 lid;
 };
 
 /**
@@ -610,6 +630,7 @@ void xibb_pd_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd);
 
 /* cq.c */
+u32 xibb_cq_shadow_cqe(struct xibb_guest *guest, u8 log_nslots);
 int xibb_create_cq(struct xibb_guest *guest,
 		   const struct xen_vibif_request *req,
 		   struct xen_vibif_response *rsp);
@@ -628,6 +649,12 @@ int xibb_modify_qp(struct xibb_guest *guest,
 int xibb_query_qp(struct xibb_guest *guest,
 		  const struct xen_vibif_request *req,
 		  struct xen_vibif_response *rsp);
+int xibb_attach_mcast(struct xibb_guest *guest,
+		      const struct xen_vibif_request *req,
+		      struct xen_vibif_response *rsp);
+int xibb_detach_mcast(struct xibb_guest *guest,
+		      const struct xen_vibif_request *req,
+		      struct xen_vibif_response *rsp);
 void xibb_qp_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 
 /* srq.c */
@@ -640,6 +667,9 @@ int xibb_modify_srq(struct xibb_guest *guest,
 int xibb_query_srq(struct xibb_guest *guest,
 		   const struct xen_vibif_request *req,
 		   struct xen_vibif_response *rsp);
+int xibb_resize_srq(struct xibb_guest *guest,
+		    const struct xen_vibif_request *req,
+		    struct xen_vibif_response *rsp);
 void xibb_srq_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 
 /* ah.c */
@@ -666,6 +696,7 @@ void xibb_cmd_work(struct work_struct *work);
 irqreturn_t xibb_cmd_interrupt(int irq, void *dev_id);
 
 /* device.c */
+u32 xibb_devcap(const struct ib_device *ibdev);
 int xibb_query_device(struct xibb_guest *guest,
 		      const struct xen_vibif_request *req,
 		      struct xen_vibif_response *rsp);
@@ -698,7 +729,9 @@ void xibb_engine_srq_del(struct xibb_guest *guest, struct xibb_srq *srq);
 void xibb_engine_cq_add(struct xibb_guest *guest, struct xibb_cq *cq);
 void xibb_engine_cq_del(struct xibb_guest *guest, struct xibb_cq *cq);
 int xibb_engine_cq_move(struct xibb_guest *guest, struct xibb_cq *cq,
-			struct xibb_gmap *buf, u8 log_nslots);
+			struct xibb_gmap *buf, u8 log_nslots, u32 cqe);
+int xibb_engine_srq_move(struct xibb_guest *guest, struct xibb_srq *srq,
+			 struct xibb_gmap *buf, u8 log_nslots, u32 max_wr);
 void xibb_engine_cq_comp(struct ib_cq *ibcq, void *ctx);
 u32 xibb_engine_max_inline(struct ib_device *ibdev);
 

@@ -11,17 +11,24 @@
 
 /**
  * xibf_ah_attr_to_wire() - an address vector as the wire carries it
+ * @xdev: the device
  * @ah: the RDMA core's attributes
  * @w: wire block to fill (zeroed by the caller)
  *
- * The guest has one port, so the port is always 1.
+ * The guest has one port, so the port is always 1.  What a native device
+ * accepts and ignores is normalised here, so that the wire stays strict:
+ * the flow label has 20 bits and devices drop the rest (UCX passes
+ * 0xffffffff); on an Ethernet (RoCE) port the LID means nothing and is
+ * sent as 0 (UCX puts 0xc000 | path there).
  *
  * Context: any.
  */
-void xibf_ah_attr_to_wire(const struct rdma_ah_attr *ah,
+void xibf_ah_attr_to_wire(struct xibf_device *xdev,
+			  const struct rdma_ah_attr *ah,
 			  struct xen_vibif_ah_attr *w)
 {
-	w->dlid = cpu_to_le16((u16)rdma_ah_get_dlid(ah));
+	if (READ_ONCE(xdev->link_layer) != IB_LINK_LAYER_ETHERNET)
+		w->dlid = cpu_to_le16((u16)rdma_ah_get_dlid(ah));
 	w->sl = rdma_ah_get_sl(ah);
 	w->src_path_bits = rdma_ah_get_path_bits(ah);
 	w->static_rate = rdma_ah_get_static_rate(ah);
@@ -31,7 +38,8 @@ void xibf_ah_attr_to_wire(const struct rdma_ah_attr *ah,
 
 		w->ah_flags = XEN_VIBIF_AH_GRH;
 		memcpy(w->dgid, grh->dgid.raw, sizeof(w->dgid));
-		w->flow_label = cpu_to_le32(grh->flow_label);
+		w->flow_label = cpu_to_le32(grh->flow_label &
+					    XEN_VIBIF_FLOW_LABEL_MASK);
 		w->sgid_index = grh->sgid_index;
 		w->hop_limit = grh->hop_limit;
 		w->traffic_class = grh->traffic_class;
@@ -64,7 +72,7 @@ int xibf_create_ah(struct ib_ah *ibah, struct rdma_ah_init_attr *init,
 	if (!(init->flags & RDMA_CREATE_AH_SLEEPABLE))
 		return -EOPNOTSUPP;
 	req.pd = cpu_to_le32(to_xpd(ibah->pd)->handle);
-	xibf_ah_attr_to_wire(init->ah_attr, &req.ah_attr);
+	xibf_ah_attr_to_wire(xdev, init->ah_attr, &req.ah_attr);
 	err = xibf_cmd_exec(xdev, XEN_VIBIF_OP_CREATE_AH, &req, sizeof(req),
 			    &cmd);
 	if (err)

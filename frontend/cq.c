@@ -16,11 +16,15 @@
 
 #include "ring.h"
 
-/* Checks a CQ buffer description from userlib. */
-static int xibf_cq_buf_check(u64 addr, u64 size, u32 log_nslots, int cqe)
+/*
+ * Checks a CQ buffer description from userlib, and the size asked for
+ * against max_cqe as a native driver does (-EINVAL).
+ */
+static int xibf_cq_buf_check(struct xibf_device *xdev, u64 addr, u64 size,
+			     u32 log_nslots, int cqe)
 {
 	if (log_nslots > XENIB_MAX_LOG_NSLOTS || cqe < 1 ||
-	    (u32)cqe > BIT(log_nslots))
+	    (u32)cqe > BIT(log_nslots) || cqe > xdev->attr.max_cqe)
 		return -EINVAL;
 	if (!addr || !PAGE_ALIGNED(addr) ||
 	    size != PAGE_ALIGN(xenib_queue_bytes(log_nslots, XENIB_CQE_SHIFT)))
@@ -61,8 +65,8 @@ int xibf_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
 		return err;
 	if (ucmd.reserved)
 		return -EINVAL;
-	err = xibf_cq_buf_check(ucmd.buf_addr, ucmd.buf_size, ucmd.log_nslots,
-				attr->cqe);
+	err = xibf_cq_buf_check(xdev, ucmd.buf_addr, ucmd.buf_size,
+				ucmd.log_nslots, attr->cqe);
 	if (err)
 		return err;
 	if (attr->comp_vector >= xdev->ibdev.num_comp_vectors)
@@ -142,8 +146,8 @@ int xibf_resize_cq(struct ib_cq *ibcq, int cqe, struct ib_udata *udata)
 		return err;
 	if (ucmd.reserved)
 		return -EINVAL;
-	err = xibf_cq_buf_check(ucmd.buf_addr, ucmd.buf_size, ucmd.log_nslots,
-				cqe);
+	err = xibf_cq_buf_check(xdev, ucmd.buf_addr, ucmd.buf_size,
+				ucmd.log_nslots, cqe);
 	if (err)
 		return err;
 

@@ -53,17 +53,54 @@ static_assert(XEN_VIBIF_IBEV_SRQ_LIMIT_REACHED == IB_EVENT_SRQ_LIMIT_REACHED);
 static_assert(XEN_VIBIF_IBEV_QP_LAST_WQE_REACHED ==
 	      IB_EVENT_QP_LAST_WQE_REACHED);
 
-static u64 xibf_devcap_from_wire(u64 devcap)
+/* DEVCAP bits that are the ib_device's device_cap_flags in the guest. */
+static const struct {
+	u32 wire;
+	u64 ib;
+} xibf_devcap_map[] = {
+	{ XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN, IB_DEVICE_RC_RNR_NAK_GEN },
+	{ XEN_VIBIF_DEVCAP_PORT_ACTIVE_EVENT, IB_DEVICE_PORT_ACTIVE_EVENT },
+	{ XEN_VIBIF_DEVCAP_SYS_IMAGE_GUID, IB_DEVICE_SYS_IMAGE_GUID },
+	{ XEN_VIBIF_DEVCAP_BAD_PKEY_CNTR, IB_DEVICE_BAD_PKEY_CNTR },
+	{ XEN_VIBIF_DEVCAP_BAD_QKEY_CNTR, IB_DEVICE_BAD_QKEY_CNTR },
+	{ XEN_VIBIF_DEVCAP_AUTO_PATH_MIG, IB_DEVICE_AUTO_PATH_MIG },
+	{ XEN_VIBIF_DEVCAP_CHANGE_PHY_PORT, IB_DEVICE_CHANGE_PHY_PORT },
+	{ XEN_VIBIF_DEVCAP_UD_AV_PORT_ENFORCE, IB_DEVICE_UD_AV_PORT_ENFORCE },
+	{ XEN_VIBIF_DEVCAP_RESIZE_SRQ, IB_DEVICE_SRQ_RESIZE },
+#ifdef XENIB_HAVE_IB_FLUSH
+	{ XEN_VIBIF_DEVCAP_FLUSH_GLOBAL, IB_DEVICE_FLUSH_GLOBAL },
+	{ XEN_VIBIF_DEVCAP_FLUSH_PERSISTENT, IB_DEVICE_FLUSH_PERSISTENT },
+#endif
+};
+
+static u64 xibf_devcap_from_wire(u32 devcap)
 {
 	u64 flags = 0;
+	size_t i;
 
-	if (devcap & XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN)
-		flags |= IB_DEVICE_RC_RNR_NAK_GEN;
-	if (devcap & XEN_VIBIF_DEVCAP_PORT_ACTIVE_EVENT)
-		flags |= IB_DEVICE_PORT_ACTIVE_EVENT;
-	if (devcap & XEN_VIBIF_DEVCAP_SYS_IMAGE_GUID)
-		flags |= IB_DEVICE_SYS_IMAGE_GUID;
+	for (i = 0; i < ARRAY_SIZE(xibf_devcap_map); i++)
+		if (devcap & xibf_devcap_map[i].wire)
+			flags |= xibf_devcap_map[i].ib;
 	return flags;
+}
+
+/**
+ * xibf_qp_access_mask() - the QP access bits the wire may carry
+ * @xdev: the device
+ *
+ * Return: the REMOTE_* bits, and the FLUSH_* bits the backend offers.
+ *
+ * Context: any.
+ */
+u32 xibf_qp_access_mask(struct xibf_device *xdev)
+{
+	u32 mask = XEN_VIBIF_ACCESS_ALL;
+
+	if (xdev->devcap & XEN_VIBIF_DEVCAP_FLUSH_GLOBAL)
+		mask |= XEN_VIBIF_ACCESS_FLUSH_GLOBAL;
+	if (xdev->devcap & XEN_VIBIF_DEVCAP_FLUSH_PERSISTENT)
+		mask |= XEN_VIBIF_ACCESS_FLUSH_PERSISTENT;
+	return mask;
 }
 
 static int xibf_fetch_device(struct xibf_device *xdev)
@@ -313,6 +350,12 @@ static const struct ib_device_ops xibf_srq_ops = {
 /* Installed when QUERY_DEVICE reports XEN_VIBIF_DEVCAP_RESIZE_CQ. */
 static const struct ib_device_ops xibf_resize_cq_ops = {
 	.resize_cq = xibf_resize_cq,
+};
+
+/* Installed when QUERY_DEVICE reports XEN_VIBIF_DEVCAP_MCAST. */
+static const struct ib_device_ops xibf_mcast_ops = {
+	.attach_mcast = xibf_attach_mcast,
+	.detach_mcast = xibf_detach_mcast,
 };
 
 /**
@@ -573,6 +616,8 @@ int xibf_device_register(struct xibf_device *xdev)
 	}
 	if (xdev->devcap & XEN_VIBIF_DEVCAP_RESIZE_CQ)
 		ib_set_device_ops(ibdev, &xibf_resize_cq_ops);
+	if (xdev->devcap & XEN_VIBIF_DEVCAP_MCAST)
+		ib_set_device_ops(ibdev, &xibf_mcast_ops);
 
 	/*
 	 * No DMA device: the frontend never maps memory for DMA itself, it

@@ -26,6 +26,11 @@ static_assert(XEN_VIBIF_ACCESS_LOCAL_WRITE == IB_ACCESS_LOCAL_WRITE);
 static_assert(XEN_VIBIF_ACCESS_REMOTE_WRITE == IB_ACCESS_REMOTE_WRITE);
 static_assert(XEN_VIBIF_ACCESS_REMOTE_READ == IB_ACCESS_REMOTE_READ);
 static_assert(XEN_VIBIF_ACCESS_REMOTE_ATOMIC == IB_ACCESS_REMOTE_ATOMIC);
+static_assert(XEN_VIBIF_ACCESS_MW_BIND == IB_ACCESS_MW_BIND);
+#ifdef XENIB_HAVE_IB_FLUSH
+static_assert(XEN_VIBIF_ACCESS_FLUSH_GLOBAL == IB_ACCESS_FLUSH_GLOBAL);
+static_assert(XEN_VIBIF_ACCESS_FLUSH_PERSISTENT == IB_ACCESS_FLUSH_PERSISTENT);
+#endif
 
 /**
  * xibf_get_dma_mr() - ib_device_ops.get_dma_mr
@@ -47,8 +52,10 @@ struct ib_mr *xibf_get_dma_mr(struct ib_pd *ibpd, int access)
  * @start: user address of the region
  * @length: octets
  * @virt_addr: I/O virtual address of @start, same offset within a page
- * @access: IB_ACCESS_*: LOCAL_WRITE and the REMOTE_* bits; optional bits
- *	are ignored
+ * @access: IB_ACCESS_*: LOCAL_WRITE, the REMOTE_* bits, MW_BIND, and the
+ *	FLUSH_* bits (ib_core checked those against the device's flags);
+ *	optional bits are ignored; anything else is -EOPNOTSUPP, as rxe
+ *	answers for ZERO_BASED or HUGETLB
  * @udata: no driver data
  *
  * Return: the MR or an ERR_PTR().
@@ -71,7 +78,7 @@ struct ib_mr *xibf_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
 	 * ignore, and perftest sets them: drop them rather than fail.
 	 */
 	access &= ~IB_ACCESS_OPTIONAL;
-	if (!udata || (access & ~XEN_VIBIF_ACCESS_ALL))
+	if (!udata || (access & ~XEN_VIBIF_ACCESS_MR_ALL))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!length || (start & ~PAGE_MASK) != (virt_addr & ~PAGE_MASK))
 		return ERR_PTR(-EINVAL);

@@ -130,9 +130,16 @@ static int xibf_qp_send_create(struct xibf_device *xdev, struct xibf_qp *qp,
 	req->sq_log_nslots = u->sq_log_nslots;
 	req->rq_log_nslots = u->rq_log_nslots;
 	req->cap.max_send_wr = cpu_to_le32(init->cap.max_send_wr);
-	req->cap.max_recv_wr = cpu_to_le32(init->cap.max_recv_wr);
 	req->cap.max_send_sge = cpu_to_le32(init->cap.max_send_sge);
-	req->cap.max_recv_sge = cpu_to_le32(init->cap.max_recv_sge);
+	/*
+	 * A QP on an SRQ has no receive queue: native devices ignore the
+	 * receive capacities then (UCX asks for max_recv_sge 1 with an SRQ),
+	 * the wire wants them zero.
+	 */
+	if (!init->srq) {
+		req->cap.max_recv_wr = cpu_to_le32(init->cap.max_recv_wr);
+		req->cap.max_recv_sge = cpu_to_le32(init->cap.max_recv_sge);
+	}
 	req->cap.max_inline_data = cpu_to_le32(init->cap.max_inline_data);
 	req->sq_pgdir = qp->sq.wire;
 	req->rq_pgdir = qp->rq.wire;
@@ -145,6 +152,11 @@ static int xibf_qp_send_create(struct xibf_device *xdev, struct xibf_qp *qp,
 	qp->ibqp.qp_num = le32_to_cpu(cmd->rsp.u.create_qp.qpn);
 	qp->sq_sig_all = req->sq_sig_all;
 	xibf_cap_from_wire(&cmd->rsp.u.create_qp.cap, &qp->cap);
+	/* With an SRQ the receive capacities stay as asked, as natively. */
+	if (init->srq) {
+		qp->cap.max_recv_wr = init->cap.max_recv_wr;
+		qp->cap.max_recv_sge = init->cap.max_recv_sge;
+	}
 	init->cap = qp->cap;
 out_free:
 	kfree(cmd);
@@ -227,7 +239,8 @@ err_put_bufs:
 	return err;
 }
 
-static void xibf_attr_to_wire(const struct ib_qp_attr *a, int mask,
+static void xibf_attr_to_wire(struct xibf_device *xdev,
+			      const struct ib_qp_attr *a, int mask,
 			      struct xen_vibif_qp_attr *w)
 {
 	if (mask & IB_QP_STATE)
@@ -236,8 +249,14 @@ static void xibf_attr_to_wire(const struct ib_qp_attr *a, int mask,
 		w->cur_qp_state = a->cur_qp_state;
 	if (mask & IB_QP_EN_SQD_ASYNC_NOTIFY)
 		w->en_sqd_async_notify = !!a->en_sqd_async_notify;
+	/*
+	 * Native drivers ignore access bits that mean nothing for a QP
+	 * (LOCAL_WRITE, MW_BIND, the FLUSH bits on a device without
+	 * flush); the wire takes what the backend can honour.
+	 */
 	if (mask & IB_QP_ACCESS_FLAGS)
-		w->qp_access_flags = cpu_to_le32(a->qp_access_flags);
+		w->qp_access_flags = cpu_to_le32(a->qp_access_flags &
+						 xibf_qp_access_mask(xdev));
 	if (mask & IB_QP_PKEY_INDEX)
 		w->pkey_index = cpu_to_le16(a->pkey_index);
 	if (mask & IB_QP_PORT)
@@ -245,7 +264,7 @@ static void xibf_attr_to_wire(const struct ib_qp_attr *a, int mask,
 	if (mask & IB_QP_QKEY)
 		w->qkey = cpu_to_le32(a->qkey);
 	if (mask & IB_QP_AV)
-		xibf_ah_attr_to_wire(&a->ah_attr, &w->ah_attr);
+		xibf_ah_attr_to_wire(xdev, &a->ah_attr, &w->ah_attr);
 	if (mask & IB_QP_PATH_MTU)
 		w->path_mtu = a->path_mtu;
 	if (mask & IB_QP_TIMEOUT)
@@ -259,7 +278,7 @@ static void xibf_attr_to_wire(const struct ib_qp_attr *a, int mask,
 	if (mask & IB_QP_MAX_QP_RD_ATOMIC)
 		w->max_rd_atomic = a->max_rd_atomic;
 	if (mask & IB_QP_ALT_PATH) {
-		xibf_ah_attr_to_wire(&a->alt_ah_attr, &w->alt_ah_attr);
+		xibf_ah_attr_to_wire(xdev, &a->alt_ah_attr, &w->alt_ah_attr);
 		w->alt_port_num = a->alt_port_num;
 		w->alt_timeout = a->alt_timeout;
 		w->alt_pkey_index = cpu_to_le16(a->alt_pkey_index);
@@ -300,7 +319,7 @@ int xibf_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 		return -EOPNOTSUPP;
 	req.qp = cpu_to_le32(to_xqp(ibqp)->handle);
 	req.attr_mask = cpu_to_le32(attr_mask);
-	xibf_attr_to_wire(attr, attr_mask, &req.attr);
+	xibf_attr_to_wire(to_xdev(ibqp->device), attr, attr_mask, &req.attr);
 	return xibf_cmd_exec(to_xdev(ibqp->device), XEN_VIBIF_OP_MODIFY_QP,
 			     &req, sizeof(req), &cmd);
 }
@@ -420,6 +439,58 @@ int xibf_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	xa_erase_irq(&xdev->qp_xa, qp->handle);
 	xibf_qp_put_bufs(qp);
 	return 0;
+}
+
+static int xibf_mcast(struct ib_qp *ibqp, union ib_gid *gid, u16 lid,
+		      u16 opcode)
+{
+	struct xen_vibif_mcast_req req = {};
+	struct xibf_cmd *cmd;
+	int err;
+
+	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd)
+		return -ENOMEM;
+	req.qp = cpu_to_le32(to_xqp(ibqp)->handle);
+	req.lid = cpu_to_le16(lid);
+	memcpy(req.gid, gid->raw, sizeof(req.gid));
+	err = xibf_cmd_exec(to_xdev(ibqp->device), opcode, &req, sizeof(req),
+			    cmd);
+	kfree(cmd);
+	return err;
+}
+
+/**
+ * xibf_attach_mcast() - ib_device_ops.attach_mcast (XEN_VIBIF_DEVCAP_MCAST)
+ * @ibqp: a UD QP
+ * @gid: the multicast group
+ * @lid: its LID (IB link layer)
+ *
+ * The backend's shadow QP joins the group; the device judges the group
+ * and the QP type.
+ *
+ * Return: 0 or a negative errno.
+ *
+ * Context: process context, may sleep.
+ */
+int xibf_attach_mcast(struct ib_qp *ibqp, union ib_gid *gid, u16 lid)
+{
+	return xibf_mcast(ibqp, gid, lid, XEN_VIBIF_OP_ATTACH_MCAST);
+}
+
+/**
+ * xibf_detach_mcast() - ib_device_ops.detach_mcast (XEN_VIBIF_DEVCAP_MCAST)
+ * @ibqp: the QP
+ * @gid: a group it joined
+ * @lid: its LID
+ *
+ * Return: 0 or a negative errno (-EINVAL: not in the group).
+ *
+ * Context: process context, may sleep.
+ */
+int xibf_detach_mcast(struct ib_qp *ibqp, union ib_gid *gid, u16 lid)
+{
+	return xibf_mcast(ibqp, gid, lid, XEN_VIBIF_OP_DETACH_MCAST);
 }
 
 /**

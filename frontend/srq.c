@@ -4,6 +4,8 @@
  * backend reports XEN_VIBIF_DEVCAP_SRQ.  Like a QP's receive queue: userlib
  * owns the buffer and posts into it; the frontend pins and grants it and
  * gives the SRQ a doorbell index.  post_srq_recv exists for the kick only.
+ * A resize (modify_srq with IB_SRQ_MAX_WR, XEN_VIBIF_DEVCAP_RESIZE_SRQ)
+ * brings a new buffer from userlib, as RESIZE_CQ does.
  *
  * Copyright (c) 2025 The xenib authors.
  */
@@ -63,6 +65,8 @@ int xibf_create_srq(struct ib_srq *ibsrq, struct ib_srq_init_attr *init,
 	if (err)
 		goto out_free;
 	srq->uc = uc;
+	mutex_init(&srq->lock);
+	srq->wqe_shift = ucmd.wqe_shift;
 	err = xibf_pgdir_get(xdev, &srq->buf, ucmd.buf_addr, ucmd.buf_size,
 			     IB_ACCESS_LOCAL_WRITE, false);
 	if (err)
@@ -110,30 +114,102 @@ out_free:
 	return err;
 }
 
+/* RESIZE_SRQ with the new buffer userlib passed in @udata. */
+static int xibf_resize_srq(struct xibf_device *xdev, struct xibf_srq *srq,
+			   u32 max_wr, struct ib_udata *udata)
+{
+	struct xen_vibif_resize_srq_req *req;
+	struct xenib_modify_srq ucmd;
+	struct xibf_pgdir buf = {}, old;
+	struct xibf_cmd *cmd;
+	int err;
+
+	if (!(xdev->devcap & XEN_VIBIF_DEVCAP_RESIZE_SRQ))
+		return -EOPNOTSUPP;
+	err = xibf_udata_in(udata, &ucmd, sizeof(ucmd));
+	if (err)
+		return err;
+	if (ucmd.wqe_shift != srq->wqe_shift ||
+	    ucmd.log_nslots > XENIB_MAX_LOG_NSLOTS ||
+	    max_wr < 1 || max_wr > BIT(ucmd.log_nslots) ||
+	    max_wr > xdev->attr.max_srq_wr || !ucmd.buf_addr ||
+	    !PAGE_ALIGNED(ucmd.buf_addr) ||
+	    ucmd.buf_size != PAGE_ALIGN(xenib_queue_bytes(ucmd.log_nslots,
+							  ucmd.wqe_shift)))
+		return -EINVAL;
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!req || !cmd) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	err = xibf_pgdir_get(xdev, &buf, ucmd.buf_addr, ucmd.buf_size,
+			     IB_ACCESS_LOCAL_WRITE, false);
+	if (err)
+		goto out_free;
+	mutex_lock(&srq->lock);
+	req->srq = cpu_to_le32(srq->handle);
+	req->max_wr = cpu_to_le32(max_wr);
+	req->log_nslots = ucmd.log_nslots;
+	req->wqe_shift = ucmd.wqe_shift;
+	req->pgdir = buf.wire;
+	err = xibf_cmd_exec(xdev, XEN_VIBIF_OP_RESIZE_SRQ, req, sizeof(*req),
+			    cmd);
+	if (err) {
+		mutex_unlock(&srq->lock);
+		xibf_pgdir_put(&buf);
+		goto out_free;
+	}
+	old = srq->buf;
+	srq->buf = buf;
+	mutex_unlock(&srq->lock);
+	xibf_pgdir_put(&old);
+out_free:
+	kfree(cmd);
+	kfree(req);
+	return err;
+}
+
 /**
  * xibf_modify_srq() - ib_device_ops.modify_srq
  * @ibsrq: the SRQ
- * @attr: new limit
- * @mask: IB_SRQ_LIMIT only (no resize in version 1)
- * @udata: unused
+ * @attr: new depth and/or limit
+ * @mask: IB_SRQ_MAX_WR (a resize, with struct xenib_modify_srq in @udata)
+ *	and/or IB_SRQ_LIMIT
+ * @udata: driver data of a resize
  *
- * Return: 0 or a negative errno.
+ * A resize comes first, so that a limit may refer to the new depth.
+ *
+ * Return: 0 or a negative errno; -EOPNOTSUPP for a resize the backend
+ * does not offer.
  *
  * Context: process context, may sleep.
  */
 int xibf_modify_srq(struct ib_srq *ibsrq, struct ib_srq_attr *attr,
 		    enum ib_srq_attr_mask mask, struct ib_udata *udata)
 {
+	struct xibf_device *xdev = to_xdev(ibsrq->device);
 	struct xen_vibif_modify_srq_req req = {};
-	struct xibf_cmd cmd;
+	struct xibf_cmd *cmd;
+	int err;
 
-	if (mask != IB_SRQ_LIMIT)
-		return -EOPNOTSUPP;
+	if (!mask || (mask & ~(IB_SRQ_MAX_WR | IB_SRQ_LIMIT)))
+		return -EINVAL;
+	if (mask & IB_SRQ_MAX_WR) {
+		err = xibf_resize_srq(xdev, to_xsrq(ibsrq), attr->max_wr, udata);
+		if (err || !(mask & IB_SRQ_LIMIT))
+			return err;
+	}
+	cmd = kmalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd)
+		return -ENOMEM;
 	req.srq = cpu_to_le32(to_xsrq(ibsrq)->handle);
 	req.attr_mask = cpu_to_le32(XEN_VIBIF_SRQ_ATTR_LIMIT);
 	req.srq_limit = cpu_to_le32(attr->srq_limit);
-	return xibf_cmd_exec(to_xdev(ibsrq->device), XEN_VIBIF_OP_MODIFY_SRQ,
-			     &req, sizeof(req), &cmd);
+	err = xibf_cmd_exec(xdev, XEN_VIBIF_OP_MODIFY_SRQ, &req, sizeof(req),
+			    cmd);
+	kfree(cmd);
+	return err;
 }
 
 /**

@@ -298,6 +298,8 @@ struct xibf_qp {
  * @handle: backend handle
  * @uc: the owning user context
  * @db_index: doorbell index in @uc
+ * @lock: serialises resizes (which replace @buf)
+ * @wqe_shift: slot size 2^wqe_shift, fixed at creation
  * @buf: the SRQ buffer
  */
 struct xibf_srq {
@@ -305,6 +307,8 @@ struct xibf_srq {
 	u32 handle;
 	struct xibf_ucontext *uc;
 	u32 db_index;
+	struct mutex lock;		/* see @lock above */
+	u32 wqe_shift;
 	struct xibf_pgdir buf;
 };
 
@@ -382,6 +386,7 @@ bool xibf_cmd_is_dead(struct xibf_device *xdev);
 struct xibf_device *xibf_device_alloc(struct xenbus_device *xbdev);
 int xibf_device_register(struct xibf_device *xdev);
 void xibf_device_free(struct xibf_device *xdev);
+u32 xibf_qp_access_mask(struct xibf_device *xdev);
 void xibf_device_event(struct xibf_device *xdev,
 		       const struct xen_vibif_event *evt);
 int xibf_destroy_result(int err);
@@ -427,7 +432,10 @@ int xibf_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 		   const struct ib_send_wr **bad_wr);
 int xibf_post_recv(struct ib_qp *ibqp, const struct ib_recv_wr *wr,
 		   const struct ib_recv_wr **bad_wr);
-void xibf_ah_attr_to_wire(const struct rdma_ah_attr *ah,
+int xibf_attach_mcast(struct ib_qp *ibqp, union ib_gid *gid, u16 lid);
+int xibf_detach_mcast(struct ib_qp *ibqp, union ib_gid *gid, u16 lid);
+void xibf_ah_attr_to_wire(struct xibf_device *xdev,
+			  const struct rdma_ah_attr *ah,
 			  struct xen_vibif_ah_attr *w);
 
 /* srq.c */

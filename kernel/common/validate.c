@@ -210,8 +210,9 @@ static const struct xenib_qp_attr_rule xenib_qp_attr_rules[] = {
 		XEN_VIBIF_QP_STATE_ERR, NOLIM, false),
 	QA_RULE(EN_SQD_ASYNC_NOTIFY, en_sqd_async_notify, 0,
 		1, NOLIM, false),
+	/* a mask, checked in xenib_qp_attr_check() */
 	QA_RULE(ACCESS_FLAGS, qp_access_flags, 0,
-		XEN_VIBIF_ACCESS_ALL, NOLIM, false),
+		0xffffffff, NOLIM, false),
 	QA_RULE(PKEY_INDEX, pkey_index, 0,
 		0, LIM(pkey_tbl_len), false),
 	QA_RULE(PORT, port_num, 1,
@@ -303,6 +304,8 @@ static int xenib_qp_attr_check(const struct xen_vibif_qp_attr *attr,
 	ret = xenib_qp_attr_scalars_check(attr, mask, lim);
 	if (ret)
 		return ret;
+	if (le32_to_cpu(attr->qp_access_flags) & ~XEN_VIBIF_ACCESS_QP_ALL)
+		return -EINVAL;
 	if (mask & XEN_VIBIF_QP_ATTR_AV) {
 		ret = xenib_ah_attr_check(&attr->ah_attr, lim);
 		if (ret)
@@ -390,8 +393,12 @@ static int xenib_cq_shape_check(u8 log_nslots,
 				const struct xen_vibif_pgdir *pgdir,
 				const struct xenib_limits *lim)
 {
-	if (log_nslots > XENIB_MAX_LOG_NSLOTS ||
-	    (1U << log_nslots) > lim->max_cqe)
+	/*
+	 * The ring is the power of two at or above the size asked for, which
+	 * is at most max_cqe: so 2^(log_nslots - 1) < max_cqe.
+	 */
+	if (log_nslots > XENIB_MAX_LOG_NSLOTS || !lim->max_cqe ||
+	    (log_nslots && (1U << (log_nslots - 1)) >= lim->max_cqe))
 		return -EINVAL;
 	return xenib_queue_pgdir_check(pgdir, log_nslots, XENIB_CQE_SHIFT,
 				       lim);
@@ -571,6 +578,38 @@ static int xenib_modify_srq_check(const union xen_vibif_req_body *b,
 	return 0;
 }
 
+static int xenib_resize_srq_check(const union xen_vibif_req_body *b,
+				  const struct xenib_limits *lim)
+{
+	const struct xen_vibif_resize_srq_req *r = &b->resize_srq;
+	u32 max_wr = le32_to_cpu(r->max_wr);
+
+	if (!XENIB_ZERO(r->reserved))
+		return -EPROTO;
+	if (le32_to_cpu(r->srq) == XEN_VIBIF_HANDLE_NONE)
+		return -EINVAL;
+	if (!xenib_wq_shape_valid(r->log_nslots, r->wqe_shift,
+				  XENIB_RQ_WQE_SHIFT_MIN, XENIB_RQ_WQE_SHIFT_MAX))
+		return -EINVAL;
+	if (max_wr == 0 || max_wr > lim->max_srq_wr ||
+	    max_wr > 1U << r->log_nslots)
+		return -EINVAL;
+	return xenib_queue_pgdir_check(&r->pgdir, r->log_nslots, r->wqe_shift,
+				       lim);
+}
+
+static int xenib_mcast_check(const union xen_vibif_req_body *b,
+			     const struct xenib_limits *lim __always_unused)
+{
+	const struct xen_vibif_mcast_req *r = &b->mcast;
+
+	if (r->reserved)
+		return -EPROTO;
+	if (le32_to_cpu(r->qp) == XEN_VIBIF_HANDLE_NONE)
+		return -EINVAL;
+	return 0;
+}
+
 static int xenib_create_ah_check(const union xen_vibif_req_body *b,
 				 const struct xenib_limits *lim)
 {
@@ -594,7 +633,7 @@ static int xenib_reg_mr_check(const union xen_vibif_req_body *b,
 	u64 end, span, npages;
 	int ret;
 
-	if (r->reserved || (access & ~XEN_VIBIF_ACCESS_ALL))
+	if (r->reserved || (access & ~XEN_VIBIF_ACCESS_MR_ALL))
 		return -EPROTO;
 	if ((access & (XEN_VIBIF_ACCESS_REMOTE_WRITE |
 		       XEN_VIBIF_ACCESS_REMOTE_ATOMIC)) &&
@@ -680,6 +719,10 @@ static const struct xenib_op xenib_ops[XEN_VIBIF_OP_COUNT] = {
 		 SZ(xen_vibif_reg_mr_rsp), xenib_reg_mr_check),
 	XENIB_OP(DEREG_MR, SZ(xen_vibif_handle_req), 0,
 		 xenib_handle_req_check),
+	XENIB_OP(RESIZE_SRQ, SZ(xen_vibif_resize_srq_req),
+		 SZ(xen_vibif_resize_srq_rsp), xenib_resize_srq_check),
+	XENIB_OP(ATTACH_MCAST, SZ(xen_vibif_mcast_req), 0, xenib_mcast_check),
+	XENIB_OP(DETACH_MCAST, SZ(xen_vibif_mcast_req), 0, xenib_mcast_check),
 };
 
 /* NULL for an opcode outside the table; the index is clamped first. */
@@ -819,7 +862,7 @@ static bool xenib_query_qp_rsp_sane(const struct xen_vibif_query_qp_rsp *r)
 	    a->path_mtu > XEN_VIBIF_MTU_4096 ||
 	    a->path_mig_state > XEN_VIBIF_MIG_ARMED ||
 	    a->en_sqd_async_notify > 1 || a->sq_draining > 1 ||
-	    (le32_to_cpu(a->qp_access_flags) & ~XEN_VIBIF_ACCESS_ALL) ||
+	    (le32_to_cpu(a->qp_access_flags) & ~XEN_VIBIF_ACCESS_QP_ALL) ||
 	    le32_to_cpu(a->rq_psn) > XEN_VIBIF_PSN_MASK ||
 	    le32_to_cpu(a->sq_psn) > XEN_VIBIF_PSN_MASK ||
 	    le32_to_cpu(a->dest_qp_num) > XEN_VIBIF_QPN_MASK ||
@@ -869,6 +912,17 @@ static bool xenib_query_port_rsp_sane(const struct xen_vibif_query_port_rsp *r)
 		r->link_layer == XEN_VIBIF_LINK_LAYER_ETHERNET);
 }
 
+/*
+ * A CQ's size: 2^log_nslots, or less when the device's max_cqe is below
+ * that, but always more than 2^(log_nslots - 1), i.e. at least any size
+ * that userlib rounds up to this log_nslots.
+ */
+static bool xenib_cqe_fits(u32 cqe, u8 log_nslots)
+{
+	return log_nslots <= XENIB_MAX_LOG_NSLOTS && cqe <= 1U << log_nslots &&
+	       (log_nslots ? cqe > 1U << (log_nslots - 1) : cqe == 1);
+}
+
 static bool xenib_rsp_body_sane(const struct xen_vibif_response *rsp,
 				const struct xen_vibif_request *req, u16 opcode)
 {
@@ -893,14 +947,12 @@ static bool xenib_rsp_body_sane(const struct xen_vibif_response *rsp,
 		       le32_to_cpu(b->handle.handle) != XEN_VIBIF_HANDLE_NONE;
 	case XEN_VIBIF_OP_CREATE_CQ:
 		return le32_to_cpu(b->create_cq.cq) != XEN_VIBIF_HANDLE_NONE &&
-		       q->create_cq.log_nslots <= XENIB_MAX_LOG_NSLOTS &&
-		       le32_to_cpu(b->create_cq.cqe) ==
-		       1U << q->create_cq.log_nslots;
+		       xenib_cqe_fits(le32_to_cpu(b->create_cq.cqe),
+				      q->create_cq.log_nslots);
 	case XEN_VIBIF_OP_RESIZE_CQ:
 		return !b->resize_cq.reserved &&
-		       q->resize_cq.log_nslots <= XENIB_MAX_LOG_NSLOTS &&
-		       le32_to_cpu(b->resize_cq.cqe) ==
-		       1U << q->resize_cq.log_nslots;
+		       xenib_cqe_fits(le32_to_cpu(b->resize_cq.cqe),
+				      q->resize_cq.log_nslots);
 	case XEN_VIBIF_OP_CREATE_QP:
 		return le32_to_cpu(b->create_qp.qp) != XEN_VIBIF_HANDLE_NONE &&
 		       le32_to_cpu(b->create_qp.qpn) <= XEN_VIBIF_QPN_MASK &&
@@ -930,6 +982,12 @@ static bool xenib_rsp_body_sane(const struct xen_vibif_response *rsp,
 	case XEN_VIBIF_OP_REG_MR:
 		return le32_to_cpu(b->reg_mr.mr) != XEN_VIBIF_HANDLE_NONE &&
 		       !b->reg_mr.reserved;
+	case XEN_VIBIF_OP_RESIZE_SRQ:
+		v = le32_to_cpu(b->resize_srq.max_wr);
+		return !b->resize_srq.reserved && q->resize_srq.log_nslots <=
+		       XENIB_MAX_LOG_NSLOTS &&
+		       v >= le32_to_cpu(q->resize_srq.max_wr) &&
+		       v <= 1U << q->resize_srq.log_nslots;
 	default:
 		return true;	/* empty bodies: the tail check covered them */
 	}

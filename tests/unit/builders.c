@@ -342,6 +342,20 @@ bool b_request(struct xen_vibif_request *r, u16 op, int variant)
 		return variant <= 1;
 	case XEN_VIBIF_OP_REG_MR:
 		return b_reg_mr(&b->reg_mr, variant);
+	case XEN_VIBIF_OP_RESIZE_SRQ:
+		b->resize_srq.srq = cpu_to_le32(6);
+		b->resize_srq.max_wr = cpu_to_le32(20);
+		b->resize_srq.log_nslots = 5;
+		b->resize_srq.wqe_shift = 5;
+		b_queue_pgdir(&b->resize_srq.pgdir, 5, 5);
+		break;
+	case XEN_VIBIF_OP_ATTACH_MCAST:
+	case XEN_VIBIF_OP_DETACH_MCAST:
+		b->mcast.qp = cpu_to_le32(9);
+		b->mcast.gid[0] = 0xff;
+		b->mcast.gid[1] = 0x12;
+		b->mcast.gid[15] = 0x34;
+		break;
 	default:
 		return false;
 	}
@@ -418,6 +432,9 @@ void b_response(struct xen_vibif_response *rsp,
 		break;
 	case XEN_VIBIF_OP_RESIZE_CQ:
 		b->resize_cq.cqe = cpu_to_le32(1U << q->resize_cq.log_nslots);
+		break;
+	case XEN_VIBIF_OP_RESIZE_SRQ:
+		b->resize_srq.max_wr = q->resize_srq.max_wr;
 		break;
 	case XEN_VIBIF_OP_CREATE_QP:
 		b->create_qp.qp = cpu_to_le32(0x3000);

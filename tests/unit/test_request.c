@@ -123,6 +123,27 @@ static const struct rcase cases[] = {
 	{ "resize log", OP(RESIZE_CQ), 0, 0, { P(u.resize_cq.log_nslots, 7) }, -EINVAL },
 	{ "resize > max_cqe", OP(RESIZE_CQ), 0, L_TIGHT, { { 0 } }, -EINVAL },
 
+	/* RESIZE_SRQ */
+	{ "rsrq srq 0", OP(RESIZE_SRQ), 0, 0, { P(u.resize_srq.srq, 0) }, -EINVAL },
+	{ "rsrq reserved", OP(RESIZE_SRQ), 0, 0,
+	  { P1(u.resize_srq.reserved[5], 1) }, -EPROTO },
+	{ "rsrq max_wr 0", OP(RESIZE_SRQ), 0, 0, { P(u.resize_srq.max_wr, 0) }, -EINVAL },
+	{ "rsrq max_wr > slots", OP(RESIZE_SRQ), 0, 0,
+	  { P(u.resize_srq.max_wr, 33) }, -EINVAL },
+	{ "rsrq max_wr = slots", OP(RESIZE_SRQ), 0, 0,
+	  { P(u.resize_srq.max_wr, 32) }, 0 },
+	{ "rsrq max_wr > max_srq_wr", OP(RESIZE_SRQ), 0, L_TIGHT, { { 0 } }, -EINVAL },
+	{ "rsrq shift 4", OP(RESIZE_SRQ), 0, 0, { P(u.resize_srq.wqe_shift, 4) }, -EINVAL },
+	{ "rsrq log 21", OP(RESIZE_SRQ), 0, 0, { P(u.resize_srq.log_nslots, 21) }, -EINVAL },
+	{ "rsrq pgdir npages", OP(RESIZE_SRQ), 0, 0,
+	  { P(u.resize_srq.pgdir.npages, 2), P(u.resize_srq.pgdir.nrefs, 2),
+	    P(u.resize_srq.pgdir.ref[1], 5) }, -EINVAL },
+
+	/* ATTACH_MCAST, DETACH_MCAST */
+	{ "mcast qp 0", OP(ATTACH_MCAST), 0, 0, { P(u.mcast.qp, 0) }, -EINVAL },
+	{ "mcast reserved", OP(DETACH_MCAST), 0, 0, { P(u.mcast.reserved, 1) }, -EPROTO },
+	{ "mcast any lid", OP(ATTACH_MCAST), 0, 0, { P(u.mcast.lid, 0xffff) }, 0 },
+
 	/* CREATE_QP */
 	{ "qp srq", OP(CREATE_QP), V_QP_SRQ, 0, { { 0 } }, 0 },
 	{ "qp ud", OP(CREATE_QP), V_QP_UD, 0, { { 0 } }, 0 },
@@ -340,7 +361,10 @@ static const struct rcase cases[] = {
 	{ "mr wraps far", OP(REG_MR), V_MR_RO, 0,
 	  { P(MR(length), 0xffffffffffffffffULL) }, -EINVAL },
 	{ "mr pd 0", OP(REG_MR), 0, 0, { P(MR(pd), 0) }, -EINVAL },
-	{ "mr access 0x10", OP(REG_MR), 0, 0, { P(MR(access), 0x1f) }, -EPROTO },
+	{ "mr access zero-based", OP(REG_MR), 0, 0, { P(MR(access), 0x2f) }, -EPROTO },
+	{ "mr access mw_bind", OP(REG_MR), 0, 0, { P(MR(access), 0x1f) }, 0 },
+	{ "mr access flush", OP(REG_MR), 0, 0, { P(MR(access), 0x30f) }, 0 },
+	{ "mr access 0x400", OP(REG_MR), 0, 0, { P(MR(access), 0x40f) }, -EPROTO },
 	{ "mr rw w/o lw", OP(REG_MR), 0, 0,
 	  { P(MR(access), XEN_VIBIF_ACCESS_REMOTE_WRITE) }, -EINVAL },
 	{ "mr ratomic w/o lw", OP(REG_MR), 0, 0,

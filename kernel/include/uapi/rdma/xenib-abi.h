@@ -777,6 +777,27 @@ struct xenib_create_srq_resp {
 XENIB_ABI_ASSERT(sizeof(struct xenib_create_srq_resp) == 16);
 
 /**
+ * struct xenib_modify_srq - MODIFY_SRQ driver data, with IBV_SRQ_MAX_WR
+ * @buf_addr: the new SRQ buffer, page-aligned, zeroed
+ * @buf_size: octets, PAGE_ALIGN(XENIB_QUEUE_BYTES(log_nslots, wqe_shift))
+ * @wqe_shift: the SRQ's receive slot shift, as at creation
+ * @log_nslots: the new buffer has 2^log_nslots slots, at least max_wr
+ *
+ * The backend moves the unconsumed WQEs into the new buffer at the same
+ * indices (RESIZE_SRQ, vibif.h); userlib stops posting meanwhile, switches
+ * to the new buffer when the command returns and frees the old one.
+ * Without IBV_SRQ_MAX_WR the command carries no driver data.
+ */
+struct xenib_modify_srq {
+	__aligned_u64 buf_addr;
+	__aligned_u64 buf_size;
+	__u32 wqe_shift;
+	__u32 log_nslots;
+};
+
+XENIB_ABI_ASSERT(sizeof(struct xenib_modify_srq) == 24);
+
+/**
  * struct xenib_create_ah_resp - CREATE_AH driver data response
  * @ah_handle: what UD send WQEs carry in wr.ud.ah
  * @reserved: zero

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vibif.h - xenib split-driver protocol, version 1: a paravirtual RDMA
+ * vibif.h - xenib split-driver protocol, version 2: a paravirtual RDMA
  * device ("vib") whose privileged verbs are forwarded from a frontend in an
  * unprivileged guest to a backend that owns a real RDMA device.
+ *
+ * Versions.  1 was the first.  2 (this header) adds RESIZE_SRQ,
+ * ATTACH_MCAST and DETACH_MCAST, the DEVCAP bits from 0x20 on, the access
+ * bits MW_BIND and FLUSH_*, CQs smaller than their ring (CREATE_CQ's cqe),
+ * and answers EINVAL where version 1 answered E2BIG (RESIZE_CQ).  Both
+ * sides of this tree speak version 2 only: a peer offering only "1" is
+ * refused at connection time.
  *
  * This header is the specification.  docs/protocol.md is an overview; if the
  * two disagree, this header wins.  Either side can be implemented from this
@@ -99,7 +106,7 @@
  *      Default Value:  1
  *      Written by:     toolstack.
  *      Notes:          The port of rdma-device presented to the guest as its
- *                      port 1.  The guest sees exactly one port in version 1.
+ *                      port 1.  The guest sees exactly one port.
  *
  * quota-pd, quota-cq, quota-qp, quota-srq, quota-mr, quota-ah
  *      Values:         <uint32_t>
@@ -136,7 +143,7 @@
  *      Values:         <string>  (space-separated list of decimal versions)
  *      Written by:     backend, before it enters XenbusStateInitWait.
  *      Notes:          Protocol versions the backend speaks.  This header
- *                      describes version "1".
+ *                      describes version "2".
  *
  * max-ring-page-order
  *      Values:         <uint32_t>
@@ -184,7 +191,7 @@
  *
  * version
  *      Values:         <string>  (one decimal version)
- *      Notes:          Chosen from the backend's "versions"; "1" here.
+ *      Notes:          Chosen from the backend's "versions"; "2" here.
  *
  * ring-page-order
  *      Values:         <uint32_t>
@@ -315,7 +322,7 @@
  */
 
 /** XEN_VIBIF_VERSION - the protocol version this header describes */
-#define XEN_VIBIF_VERSION		1
+#define XEN_VIBIF_VERSION		2
 
 /** XEN_VIBIF_MAX_RING_PAGE_ORDER - protocol maximum of max-ring-page-order */
 #define XEN_VIBIF_MAX_RING_PAGE_ORDER	4
@@ -362,7 +369,11 @@
 #define XEN_VIBIF_OP_DESTROY_AH		21
 #define XEN_VIBIF_OP_REG_MR		22
 #define XEN_VIBIF_OP_DEREG_MR		23
-#define XEN_VIBIF_OP_COUNT		24
+/* Added in version 2; each is offered by a DEVCAP bit. */
+#define XEN_VIBIF_OP_RESIZE_SRQ		24
+#define XEN_VIBIF_OP_ATTACH_MCAST	25
+#define XEN_VIBIF_OP_DETACH_MCAST	26
+#define XEN_VIBIF_OP_COUNT		27
 
 /*
  ******************************************************************************
@@ -488,21 +499,45 @@
 
 /*
  * Memory and QP access flags (enum ib_access_flags bits).  REMOTE_WRITE
- * and REMOTE_ATOMIC on an MR require LOCAL_WRITE.
+ * and REMOTE_ATOMIC on an MR require LOCAL_WRITE.  MW_BIND is accepted
+ * on an MR (memory windows are not offered, so it permits nothing more);
+ * FLUSH_GLOBAL and FLUSH_PERSISTENT only when QUERY_DEVICE offers
+ * XEN_VIBIF_DEVCAP_FLUSH_GLOBAL / _PERSISTENT: they let remote peers flush
+ * the region (the guest cannot issue FLUSH itself).
  */
 #define XEN_VIBIF_ACCESS_LOCAL_WRITE	0x00000001
 #define XEN_VIBIF_ACCESS_REMOTE_WRITE	0x00000002
 #define XEN_VIBIF_ACCESS_REMOTE_READ	0x00000004
 #define XEN_VIBIF_ACCESS_REMOTE_ATOMIC	0x00000008
+#define XEN_VIBIF_ACCESS_MW_BIND	0x00000010
+#define XEN_VIBIF_ACCESS_FLUSH_GLOBAL	0x00000100
+#define XEN_VIBIF_ACCESS_FLUSH_PERSISTENT 0x00000200
+/* The four classic bits (version 1's whole set). */
 #define XEN_VIBIF_ACCESS_ALL		0x0000000f
+/* What REG_MR accepts, and what MODIFY_QP's qp_access_flags accepts. */
+#define XEN_VIBIF_ACCESS_MR_ALL		0x0000031f
+#define XEN_VIBIF_ACCESS_QP_ALL		0x0000030f
 
-/* Device capability flags of QUERY_DEVICE (own bits). */
+/*
+ * Device capability flags of QUERY_DEVICE (own bits).  The frontend shows
+ * the pass-through bits as the ib_device's device_cap_flags; the others
+ * offer opcodes or access bits.  Version 2 added the bits from 0x20 on.
+ */
 #define XEN_VIBIF_DEVCAP_SRQ		0x00000001 /* *_SRQ opcodes */
 #define XEN_VIBIF_DEVCAP_RESIZE_CQ	0x00000002 /* RESIZE_CQ */
 #define XEN_VIBIF_DEVCAP_RC_RNR_NAK_GEN	0x00000004
 #define XEN_VIBIF_DEVCAP_PORT_ACTIVE_EVENT 0x00000008
 #define XEN_VIBIF_DEVCAP_SYS_IMAGE_GUID	0x00000010
-#define XEN_VIBIF_DEVCAP_ALL		0x0000001f
+#define XEN_VIBIF_DEVCAP_BAD_PKEY_CNTR	0x00000020
+#define XEN_VIBIF_DEVCAP_BAD_QKEY_CNTR	0x00000040
+#define XEN_VIBIF_DEVCAP_AUTO_PATH_MIG	0x00000080
+#define XEN_VIBIF_DEVCAP_CHANGE_PHY_PORT 0x00000100
+#define XEN_VIBIF_DEVCAP_UD_AV_PORT_ENFORCE 0x00000200
+#define XEN_VIBIF_DEVCAP_RESIZE_SRQ	0x00000400 /* RESIZE_SRQ */
+#define XEN_VIBIF_DEVCAP_MCAST		0x00000800 /* *_MCAST opcodes */
+#define XEN_VIBIF_DEVCAP_FLUSH_GLOBAL	0x00001000 /* access bit */
+#define XEN_VIBIF_DEVCAP_FLUSH_PERSISTENT 0x00002000 /* access bit */
+#define XEN_VIBIF_DEVCAP_ALL		0x00003fff
 
 /* AH flags (struct xen_vibif_ah_attr.ah_flags). */
 #define XEN_VIBIF_AH_GRH		0x01 /* the GRH fields are valid */
@@ -510,7 +545,7 @@
 
 /*
  * QP attribute mask bits (enum ib_qp_attr_mask bits).  XEN_VIBIF_QP_ATTR_CAP
- * is defined for completeness but refused by MODIFY_QP in version 1 (queue
+ * is defined for completeness but refused by MODIFY_QP (queue
  * buffers cannot be resized).
  */
 #define XEN_VIBIF_QP_ATTR_STATE		0x00000001
@@ -539,7 +574,7 @@
 
 /*
  * SRQ attribute mask bits (enum ib_srq_attr_mask bits).  MODIFY_SRQ refuses
- * XEN_VIBIF_SRQ_ATTR_MAX_WR in version 1 (no resize).
+ * XEN_VIBIF_SRQ_ATTR_MAX_WR: a resize needs a new buffer, RESIZE_SRQ.
  */
 #define XEN_VIBIF_SRQ_ATTR_MAX_WR	0x00000001
 #define XEN_VIBIF_SRQ_ATTR_LIMIT	0x00000002
@@ -753,7 +788,7 @@ static_assert(offsetof(struct xen_vibif_qp_cap, max_inline_data) == 16);
  * @sq_psn: send PSN, at most XEN_VIBIF_PSN_MASK
  * @dest_qp_num: remote QPN, at most XEN_VIBIF_QPN_MASK
  * @qp_access_flags: XEN_VIBIF_ACCESS_REMOTE_* bits (LOCAL_WRITE ignored)
- * @rate_limit: reserved in version 1, zero
+ * @rate_limit: reserved, zero
  * @pkey_index: P_Key table index
  * @alt_pkey_index: alternate path P_Key table index
  * @qp_state: XEN_VIBIF_QP_STATE_*
@@ -941,7 +976,7 @@ static_assert(sizeof(struct xen_vibif_handle_rsp) == 8);
  * @num_comp_vectors: completion vectors (CREATE_CQ comp_vector bound)
  * @max_pkeys: P_Key table size
  * @local_ca_ack_delay: local CA ACK delay
- * @phys_port_cnt: ports, XEN_VIBIF_NUM_PORTS in version 1
+ * @phys_port_cnt: ports, XEN_VIBIF_NUM_PORTS
  * @atomic_cap: XEN_VIBIF_ATOMIC_*
  * @reserved: zero
  *
@@ -1301,7 +1336,9 @@ static_assert(sizeof(struct xen_vibif_alloc_pd_req) == 8);
  * struct xen_vibif_create_cq_req - CREATE_CQ request
  * @ucontext: owning user context or XEN_VIBIF_HANDLE_NONE
  * @comp_vector: completion vector, below num_comp_vectors
- * @log_nslots: the CQ has 2^log_nslots CQE slots, at most quota-cqe
+ * @log_nslots: the CQ has 2^log_nslots CQE slots, the power of two at or
+ *              above a size of at most max_cqe (QUERY_DEVICE): so
+ *              2^(log_nslots - 1) < max_cqe
  * @reserved: zero
  * @pgdir: the CQ buffer (type GRANT)
  */
@@ -1320,7 +1357,8 @@ static_assert(offsetof(struct xen_vibif_create_cq_req, pgdir) == 16);
 /**
  * struct xen_vibif_create_cq_rsp - CREATE_CQ response
  * @cq: the CQ handle
- * @cqe: CQEs the CQ holds, equal to 2^log_nslots
+ * @cqe: CQEs the CQ holds: min(2^log_nslots, the device's max_cqe), so
+ *       2^(log_nslots - 1) < cqe <= 2^log_nslots (1 for log_nslots 0)
  */
 struct xen_vibif_create_cq_rsp {
 	__le32 cq;
@@ -1339,7 +1377,8 @@ static_assert(sizeof(struct xen_vibif_create_cq_rsp) == 8);
  *   response arrives.  The backend copies the unconsumed CQEs (cons .. prod
  *   of the old header) into the new buffer at the same free-running
  *   indices, writes prod and cons of the new header, then releases the old
- *   buffer.  XEN_VIBIF_E2BIG if the unconsumed CQEs do not fit.
+ *   buffer.  XEN_VIBIF_EINVAL if the unconsumed CQEs do not fit (what the
+ *   RDMA core answers for a native device).
  *
  *    0     1     2     3     4     5     6     7  octet
  * +-----+-----+-----+-----+-----+-----+-----+-----+
@@ -1361,7 +1400,7 @@ static_assert(sizeof(struct xen_vibif_create_cq_rsp) == 8);
  * struct xen_vibif_resize_cq_req - RESIZE_CQ request
  * @cq: the CQ
  * @reserved0: zero
- * @log_nslots: new size, 2^log_nslots CQEs, at most quota-cqe
+ * @log_nslots: new size, 2^log_nslots CQEs, bounded as for CREATE_CQ
  * @reserved1: zero
  * @pgdir: the new CQ buffer (type GRANT)
  */
@@ -1379,7 +1418,7 @@ static_assert(offsetof(struct xen_vibif_resize_cq_req, pgdir) == 16);
 
 /**
  * struct xen_vibif_resize_cq_rsp - RESIZE_CQ response
- * @cqe: CQEs the CQ now holds, equal to 2^log_nslots
+ * @cqe: CQEs the CQ now holds, as for CREATE_CQ
  * @reserved: zero
  */
 struct xen_vibif_resize_cq_rsp {
@@ -1673,7 +1712,8 @@ static_assert(sizeof(struct xen_vibif_create_srq_rsp) == 16);
  * --------------------------------------------------------------------------
  * XEN_VIBIF_OP_MODIFY_SRQ
  *   Request: struct xen_vibif_modify_srq_req.  Response: empty.
- *   Version 1 accepts attr_mask == XEN_VIBIF_SRQ_ATTR_LIMIT only.
+ *   Accepts attr_mask == XEN_VIBIF_SRQ_ATTR_LIMIT only (a resize is
+ *   RESIZE_SRQ).
  *
  *    0     1     2     3     4     5     6     7  octet
  * +-----+-----+-----+-----+-----+-----+-----+-----+
@@ -1687,7 +1727,7 @@ static_assert(sizeof(struct xen_vibif_create_srq_rsp) == 16);
  * struct xen_vibif_modify_srq_req - MODIFY_SRQ request
  * @srq: the SRQ
  * @attr_mask: XEN_VIBIF_SRQ_ATTR_* bits
- * @max_wr: zero in version 1
+ * @max_wr: zero
  * @srq_limit: new limit (XEN_VIBIF_SRQ_ATTR_LIMIT)
  */
 struct xen_vibif_modify_srq_req {
@@ -1731,6 +1771,76 @@ static_assert(sizeof(struct xen_vibif_query_srq_rsp) == 16);
 
 /*
  * --------------------------------------------------------------------------
+ * XEN_VIBIF_OP_RESIZE_SRQ
+ *   Request: struct xen_vibif_resize_srq_req.  Response: struct
+ *   xen_vibif_resize_srq_rsp.  Only if XEN_VIBIF_DEVCAP_RESIZE_SRQ.
+ *   Statuses add XEN_VIBIF_EDQUOT, XEN_VIBIF_EFAULT.
+ *
+ *   ibv_modify_srq() with IBV_SRQ_MAX_WR.  The guest supplies a new buffer
+ *   with the SRQ's slot size (wqe_shift, as at CREATE_SRQ, else
+ *   XEN_VIBIF_EINVAL) and 2^log_nslots slots, 1 <= max_wr <= 2^log_nslots
+ *   (npages rule as for CREATE_QP), and stops posting to the SRQ until the
+ *   response arrives.  The backend grows the shadow SRQ when max_wr is
+ *   above its depth, copies the unconsumed WQEs (cons .. prod of the old
+ *   header) to the same free-running indices of the new buffer, writes
+ *   prod and cons of the new header, then releases the old buffer.
+ *   XEN_VIBIF_EINVAL if max_wr is below the WQEs the SRQ holds (posted and
+ *   not yet consumed by a message) or below the armed limit, as the RDMA
+ *   core answers for a native device.
+ *
+ *    0     1     2     3     4     5     6     7  octet
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ * |          srq          |        max_wr         |
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ * |lognr|wqesh|           reserved                |
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ * |              pgdir (72 octets)                |  16
+ * /                                               /
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ *
+ *    0     1     2     3     4     5     6     7  octet
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ * |        max_wr         |       reserved        |
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ */
+
+/**
+ * struct xen_vibif_resize_srq_req - RESIZE_SRQ request
+ * @srq: the SRQ
+ * @max_wr: new depth, at most max_srq_wr
+ * @log_nslots: the new buffer has 2^log_nslots slots
+ * @wqe_shift: slot size 2^wqe_shift, the SRQ's
+ * @reserved: zero
+ * @pgdir: the new SRQ buffer (type GRANT)
+ */
+struct xen_vibif_resize_srq_req {
+	__le32 srq;
+	__le32 max_wr;
+	__u8 log_nslots;
+	__u8 wqe_shift;
+	__u8 reserved[6];
+	struct xen_vibif_pgdir pgdir;
+};
+
+static_assert(sizeof(struct xen_vibif_resize_srq_req) == 88);
+static_assert(offsetof(struct xen_vibif_resize_srq_req, log_nslots) == 8);
+static_assert(offsetof(struct xen_vibif_resize_srq_req, wqe_shift) == 9);
+static_assert(offsetof(struct xen_vibif_resize_srq_req, pgdir) == 16);
+
+/**
+ * struct xen_vibif_resize_srq_rsp - RESIZE_SRQ response
+ * @max_wr: the granted depth, max_wr <= granted <= 2^log_nslots
+ * @reserved: zero
+ */
+struct xen_vibif_resize_srq_rsp {
+	__le32 max_wr;
+	__le32 reserved;
+};
+
+static_assert(sizeof(struct xen_vibif_resize_srq_rsp) == 8);
+
+/*
+ * --------------------------------------------------------------------------
  * XEN_VIBIF_OP_CREATE_AH
  *   Request: struct xen_vibif_create_ah_req.  Response: struct
  *   xen_vibif_handle_rsp (the AH handle, which UD send WQEs carry).
@@ -1759,6 +1869,44 @@ struct xen_vibif_create_ah_req {
 
 static_assert(sizeof(struct xen_vibif_create_ah_req) == 48);
 static_assert(offsetof(struct xen_vibif_create_ah_req, ah_attr) == 8);
+
+/*
+ * --------------------------------------------------------------------------
+ * XEN_VIBIF_OP_ATTACH_MCAST, XEN_VIBIF_OP_DETACH_MCAST
+ *   Request: struct xen_vibif_mcast_req.  Response: empty.  Only if
+ *   XEN_VIBIF_DEVCAP_MCAST.
+ *
+ *   ibv_attach_mcast()/ibv_detach_mcast() of a UD QP: the shadow QP joins
+ *   or leaves the multicast group @gid (lid is the group's LID on an IB
+ *   port, ignored on RoCE).  The device decides what a valid group is;
+ *   destroying the QP leaves every group it joined.
+ *
+ *    0     1     2     3     4     5     6     7  octet
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ * |          qp           |    lid    | reserved  |
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ * |                   gid (16)                    |
+ * +                                               +
+ * |                                               |
+ * +-----+-----+-----+-----+-----+-----+-----+-----+
+ */
+
+/**
+ * struct xen_vibif_mcast_req - ATTACH_MCAST and DETACH_MCAST request
+ * @qp: the UD QP
+ * @lid: multicast LID (IB link layer)
+ * @reserved: zero
+ * @gid: multicast GID, network order
+ */
+struct xen_vibif_mcast_req {
+	__le32 qp;
+	__le16 lid;
+	__le16 reserved;
+	__u8 gid[16];
+};
+
+static_assert(sizeof(struct xen_vibif_mcast_req) == 24);
+static_assert(offsetof(struct xen_vibif_mcast_req, gid) == 8);
 
 /*
  * --------------------------------------------------------------------------
@@ -1850,7 +1998,7 @@ static_assert(sizeof(struct xen_vibif_reg_mr_rsp) == 16);
  * struct xen_vibif_req_hdr - request header
  * @id: chosen by the frontend, echoed in the response
  * @opcode: XEN_VIBIF_OP_*
- * @flags: zero in version 1
+ * @flags: zero
  * @reserved: zero
  */
 struct xen_vibif_req_hdr {
@@ -1902,6 +2050,8 @@ static_assert(offsetof(struct xen_vibif_rsp_hdr, status) == 12);
  * @modify_srq: XEN_VIBIF_OP_MODIFY_SRQ
  * @create_ah: XEN_VIBIF_OP_CREATE_AH
  * @reg_mr: XEN_VIBIF_OP_REG_MR
+ * @resize_srq: XEN_VIBIF_OP_RESIZE_SRQ
+ * @mcast: XEN_VIBIF_OP_ATTACH_MCAST, XEN_VIBIF_OP_DETACH_MCAST
  */
 union xen_vibif_req_body {
 	__u8 raw[XEN_VIBIF_BODY_SIZE];
@@ -1920,6 +2070,8 @@ union xen_vibif_req_body {
 	struct xen_vibif_modify_srq_req modify_srq;
 	struct xen_vibif_create_ah_req create_ah;
 	struct xen_vibif_reg_mr_req reg_mr;
+	struct xen_vibif_resize_srq_req resize_srq;
+	struct xen_vibif_mcast_req mcast;
 };
 
 static_assert(sizeof(union xen_vibif_req_body) == XEN_VIBIF_BODY_SIZE);
@@ -1939,6 +2091,7 @@ static_assert(sizeof(union xen_vibif_req_body) == XEN_VIBIF_BODY_SIZE);
  * @create_srq: XEN_VIBIF_OP_CREATE_SRQ
  * @query_srq: XEN_VIBIF_OP_QUERY_SRQ
  * @reg_mr: XEN_VIBIF_OP_REG_MR
+ * @resize_srq: XEN_VIBIF_OP_RESIZE_SRQ
  */
 union xen_vibif_rsp_body {
 	__u8 raw[XEN_VIBIF_BODY_SIZE];
@@ -1954,6 +2107,7 @@ union xen_vibif_rsp_body {
 	struct xen_vibif_create_srq_rsp create_srq;
 	struct xen_vibif_query_srq_rsp query_srq;
 	struct xen_vibif_reg_mr_rsp reg_mr;
+	struct xen_vibif_resize_srq_rsp resize_srq;
 };
 
 static_assert(sizeof(union xen_vibif_rsp_body) == XEN_VIBIF_BODY_SIZE);

@@ -112,6 +112,7 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	mutex_lock(&xibb_guests_lock);
 	list_add(&guest->list, &xibb_guests);
 	mutex_unlock(&xibb_guests_lock);
+	xibb_debugfs_add(guest);
 	return guest;
 }
 
@@ -123,6 +124,7 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
  */
 void xibb_guest_free(struct xibb_guest *guest)
 {
+	xibb_debugfs_remove(guest);
 	mutex_lock(&xibb_guests_lock);
 	list_del(&guest->list);
 	mutex_unlock(&xibb_guests_lock);

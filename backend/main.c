@@ -106,6 +106,7 @@ static int __init xibb_init(void)
 	xibb_wq = alloc_workqueue("xenib-back", WQ_UNBOUND, 0);
 	if (!xibb_wq)
 		return -ENOMEM;
+	xibb_debugfs_init();
 
 	err = xibb_client_init();
 	if (err)
@@ -119,6 +120,7 @@ err_client_exit:
 	xibb_client_exit();
 err_destroy_wq:
 	destroy_workqueue(xibb_wq);
+	xibb_debugfs_exit();
 	return err;
 }
 module_init(xibb_init);
@@ -129,6 +131,7 @@ static void __exit xibb_exit(void)
 	xibb_xenbus_exit();
 	xibb_client_exit();
 	destroy_workqueue(xibb_wq);
+	xibb_debugfs_exit();
 }
 module_exit(xibb_exit);
 

@@ -525,6 +525,7 @@ struct xibb_engine {
  * @evt_broken: the frontend corrupted the event ring; no more events
  * @eng: the data engine
  * @stats: counters
+ * @debugfs: the guest's debugfs directory (debugfs.c), or NULL
  */
 struct xibb_guest {
 	struct xenbus_device *xbdev;
@@ -566,6 +567,7 @@ struct xibb_guest {
 
 	struct xibb_engine eng;
 	struct xibb_stats stats;
+	struct dentry *debugfs;
 };
 
 /* Logging with the guest named, as "vib-<domid>-<devid>" via dev_*(). */
@@ -694,6 +696,12 @@ void xibb_mr_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 /* cmd.c */
 void xibb_cmd_work(struct work_struct *work);
 irqreturn_t xibb_cmd_interrupt(int irq, void *dev_id);
+
+/* debugfs.c */
+void xibb_debugfs_init(void);
+void xibb_debugfs_exit(void);
+void xibb_debugfs_add(struct xibb_guest *guest);
+void xibb_debugfs_remove(struct xibb_guest *guest);
 
 /* device.c */
 u32 xibb_devcap(const struct ib_device *ibdev);

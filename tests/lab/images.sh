@@ -82,6 +82,17 @@ build_rootfs() {
 		echo lab >/etc/hostname
 		: >/etc/fstab
 		passwd -d root >/dev/null
+		# ssh between the lab domains, as MPI launchers use it: one host
+		# key set and one root key pair, shared by every domain of
+		# this image (a lab, not a deployment).
+		ssh-keygen -A >/dev/null
+		mkdir -m 700 -p /root/.ssh
+		ssh-keygen -q -t ed25519 -N "" -C lab -f /root/.ssh/id_ed25519
+		cp /root/.ssh/id_ed25519.pub /root/.ssh/authorized_keys
+		printf "Host *\n\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n\tLogLevel ERROR\n" \
+			>/etc/ssh/ssh_config.d/10lab.conf
+		printf "UseDNS no\nPermitRootLogin prohibit-password\n" \
+			>/etc/ssh/sshd_config.d/10lab.conf
 		' sh "$mirror" $pkgs) >"$tmp/install.log" 2>&1 || {
 		tail -n 30 "$tmp/install.log" >&2
 		log "package installation failed (log: $tmp/install.log)"

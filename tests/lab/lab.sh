@@ -287,6 +287,11 @@ cmd_down() {
 	say "down in $(since "$t0") s (logs: $run/logs)"
 }
 
+# The test programs of tests/progs that go into every domain.
+LAB_PROGS="xenib-stress xenib-integrity xenib-kicks xenib-verbs
+	xenib-mpi-coll.openmpi xenib-mpi-coll.mpich"
+LAB_PROGS=$(echo $LAB_PROGS)
+
 artifact() {
 	local f
 	for f in "$@"; do
@@ -308,7 +313,7 @@ deploy_to() {
 		f=$(artifact kmod-6.12/xen-ibback.ko) && list+=("$f")
 		f=$(artifact tools/xenib) && list+=("$f")
 	fi
-	for f in xenib-stress xenib-integrity xenib-kicks; do
+	for f in $LAB_PROGS; do
 		f=$(artifact "progs/$f") && list+=("$f")
 	done
 	if [ "$dom" != dom0 ]; then
@@ -340,7 +345,7 @@ rm -rf /opt/xenib
 cp -a "$src" /opt/xenib
 cd /opt/xenib
 [ ! -f xenib ] || install -m 755 xenib /usr/local/sbin/xenib
-for p in xenib-stress xenib-integrity xenib-kicks; do [ ! -f $p ] || install -m 755 $p /usr/local/bin/$p; done
+for p in '"$LAB_PROGS"'; do [ ! -f $p ] || install -m 755 $p /usr/local/bin/$p; done
 pd=$(dirname "$(ls /usr/lib/*/libibverbs/libmlx5-rdmav*.so | head -n 1)")
 for so in libxenib-rdmav*.so; do [ ! -f "$so" ] || install -m 644 "$so" "$pd/$so"; done
 [ ! -f xenib.driver ] || install -m 644 xenib.driver /etc/libibverbs.d/xenib.driver

@@ -48,8 +48,9 @@ L() {
 	return $rc
 }
 
-ok() { echo "ok   $1${2:+: $2}"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+# Each line ends with the suite's time so far, to see where the time goes.
+ok() { echo "ok   $1${2:+: $2} [t+$(elapsed "$t_start")s]"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2 [t+$(elapsed "$t_start")s]"; fail=$((fail + 1)); }
 oneline() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-300; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 

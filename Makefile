@@ -12,6 +12,7 @@
 #   make lab-*           the Xen-in-QEMU lab (see tests/lab/README.md)
 #   make demo            the main job in the lab
 #   make bench           guest vs native benchmarks (not part of check)
+#   make bench-mpi       MPI (NetPIPE, HPC Challenge) guest vs native
 #   make deps            host packages and the trixie build root only
 #   make clean           remove build/ (the cache in XENIB_CACHE stays)
 #
@@ -30,7 +31,7 @@ BR = $(shell mk/buildroot.sh)
 IN_BR = mk/chroot-run.sh $(BR)
 
 .PHONY: all deps host-deps buildroot modules modules-6.12 modules-6.1 \
-	userlib rdma-core tools progs test unit fuzz gates check bench demo \
+	userlib rdma-core tools progs test unit fuzz gates check bench bench-mpi demo \
 	lab lab-images lab-up lab-down lab-shell lab-smoke clean help
 
 all: modules userlib tools progs
@@ -84,6 +85,9 @@ check: host-deps
 
 bench: host-deps all
 	tests/bench/run.sh
+
+bench-mpi: host-deps all
+	tests/bench/mpi.sh
 
 # The main job: build what is needed, boot the lab, show it working.
 demo: host-deps all

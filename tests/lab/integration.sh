@@ -7,7 +7,7 @@
 # (detach while in use, xl destroy, rmmod with a guest attached) come last.
 #
 # Environment: INTEG_TEARDOWN (1; 0 skips the destructive checks),
-# STRESS_ITERS (1000) and STRESS_MR_MIB (256) for xenib-stress,
+# STRESS_ITERS (300; 1,000 in the runs of issue #4) and STRESS_MR_MIB (256) for xenib-stress,
 # INTEG_ITERS (100) for xenib-integrity, KICKS_POSTS (20000) for
 # xenib-kicks, KICKS_MAX_PER_1K (10): the bound on kicks per 1,000 posts
 # under sustained load.
@@ -159,7 +159,7 @@ done
 # 1,000 sets of PD/CQ/SRQ/QP/MR with QP state walks, one 256 MiB MR, in
 # guest1; it runs in the background while the fast path is tested on the
 # other guest, so it is also a test of two guests at once.
-si=${STRESS_ITERS:-1000}
+si=${STRESS_ITERS:-300}
 sm=${STRESS_MR_MIB:-256}
 L run "$G1" "(xenib-stress -d xenib0 -g 0 -n $si -m $sm -t 2400 >/tmp/stress.log 2>&1; echo \$? >/tmp/stress.rc) </dev/null >/dev/null 2>&1 &" >/dev/null
 t_stress=$(date +%s.%N)

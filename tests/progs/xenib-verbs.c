@@ -459,6 +459,18 @@ static void case_port(void)
 
 /* ---- B: completion queues ------------------------------------------- */
 
+/* Creates a CQ, prints the result, destroys it again. */
+static void try_cq(const char *name, int cqe, int vector)
+{
+	struct ibv_cq *cq;
+
+	errno = 0;
+	cq = ibv_create_cq(ctx, cqe, NULL, NULL, vector);
+	out(name, "%s", res(ptr_err(cq)));
+	if (cq)
+		ibv_destroy_cq(cq);
+}
+
 static void case_cq(void)
 {
 	int max = dattr.orig_attr.max_cqe;
@@ -470,27 +482,11 @@ static void case_cq(void)
 		out("cq.create_max_cqe.size", "%s", cq->cqe >= max ? ">= asked" : "< asked");
 		ibv_destroy_cq(cq);
 	}
-	errno = 0;
-	cq = ibv_create_cq(ctx, max + 1, NULL, NULL, 0);
-	out("cq.create_above_max_cqe", "%s", res(ptr_err(cq)));
-	if (cq)
-		ibv_destroy_cq(cq);
-	errno = 0;
-	cq = ibv_create_cq(ctx, 0, NULL, NULL, 0);
-	out("cq.create_0", "%s", res(ptr_err(cq)));
-	if (cq)
-		ibv_destroy_cq(cq);
-	errno = 0;
-	cq = ibv_create_cq(ctx, 1, NULL, NULL, 0);
-	out("cq.create_1", "%s", res(ptr_err(cq)));
-	if (cq)
-		ibv_destroy_cq(cq);
-	errno = 0;
-	cq = ibv_create_cq(ctx, 16, NULL, NULL, dattr.orig_attr.phys_port_cnt ?
+	try_cq("cq.create_above_max_cqe", max + 1, 0);
+	try_cq("cq.create_0", 0, 0);
+	try_cq("cq.create_1", 1, 0);
+	try_cq("cq.create_bad_vector", 16, dattr.orig_attr.phys_port_cnt ?
 			   ctx->num_comp_vectors : 0);
-	out("cq.create_bad_vector", "%s", res(ptr_err(cq)));
-	if (cq)
-		ibv_destroy_cq(cq);
 
 	/* resize, empty */
 	cq = ibv_create_cq(ctx, 16, NULL, NULL, 0);
@@ -651,6 +647,18 @@ static void case_cq_ex(void)
 
 /* ---- C: queue pairs --------------------------------------------------- */
 
+/* Creates a QP, prints the result, destroys it again. */
+static void try_qp(const char *name, struct ibv_qp_init_attr *ia)
+{
+	struct ibv_qp *qp;
+
+	errno = 0;
+	qp = ibv_create_qp(pd, ia);
+	out(name, "%s", res(ptr_err(qp)));
+	if (qp)
+		ibv_destroy_qp(qp);
+}
+
 static void case_qp_create(void)
 {
 	struct ibv_cq *cq = ibv_create_cq(ctx, 64, NULL, NULL, 0);
@@ -711,11 +719,7 @@ static void case_qp_create(void)
 	ia.recv_cq = cq;
 	ia.cap = (struct ibv_qp_cap){ 256, 4096 < dattr.orig_attr.max_qp_wr ?
 				      4096 : dattr.orig_attr.max_qp_wr, 5, 1, 64 };
-	errno = 0;
-	qp = ibv_create_qp(pd, &ia);
-	out("qp.create_ucx_ud", "%s", res(ptr_err(qp)));
-	if (qp)
-		ibv_destroy_qp(qp);
+	try_qp("qp.create_ucx_ud", &ia);
 
 	/* Bounds: inline and SGE counts far above any device's. */
 	memset(&ia, 0, sizeof(ia));
@@ -723,29 +727,13 @@ static void case_qp_create(void)
 	ia.send_cq = cq;
 	ia.recv_cq = cq;
 	ia.cap = (struct ibv_qp_cap){ 16, 16, 1, 1, 1 << 20 };
-	errno = 0;
-	qp = ibv_create_qp(pd, &ia);
-	out("qp.create_huge_inline", "%s", res(ptr_err(qp)));
-	if (qp)
-		ibv_destroy_qp(qp);
+	try_qp("qp.create_huge_inline", &ia);
 	ia.cap = (struct ibv_qp_cap){ 16, 16, 1000, 1, 0 };
-	errno = 0;
-	qp = ibv_create_qp(pd, &ia);
-	out("qp.create_huge_send_sge", "%s", res(ptr_err(qp)));
-	if (qp)
-		ibv_destroy_qp(qp);
+	try_qp("qp.create_huge_send_sge", &ia);
 	ia.cap = (struct ibv_qp_cap){ dattr.orig_attr.max_qp_wr + 1, 16, 1, 1, 0 };
-	errno = 0;
-	qp = ibv_create_qp(pd, &ia);
-	out("qp.create_above_max_qp_wr", "%s", res(ptr_err(qp)));
-	if (qp)
-		ibv_destroy_qp(qp);
+	try_qp("qp.create_above_max_qp_wr", &ia);
 	ia.cap = (struct ibv_qp_cap){ 0, 0, 0, 0, 0 };
-	errno = 0;
-	qp = ibv_create_qp(pd, &ia);
-	out("qp.create_zero_caps", "%s", res(ptr_err(qp)));
-	if (qp)
-		ibv_destroy_qp(qp);
+	try_qp("qp.create_zero_caps", &ia);
 	if (srq)
 		ibv_destroy_srq(srq);
 	ibv_destroy_cq(cq);

@@ -73,6 +73,24 @@ static void xibb_dbg_srq(struct seq_file *m, struct xibb_srq *srq)
 		   srq->eng_live ? "" : " not-live");
 }
 
+/*
+ * The shadow PD's local DMA lkey is the key the device takes for "any
+ * address of this domain": no guest WQE may name it (the attack suite
+ * reads it here to prove that).
+ */
+static void xibb_dbg_pd(struct seq_file *m, struct xibb_pd *pd)
+{
+	seq_printf(m, "pd %#x dma-lkey %#x%s\n", pd->obj.handle,
+		   pd->pd->local_dma_lkey, pd->reg_qp ? " reg-qp" : "");
+}
+
+static void xibb_dbg_mr(struct seq_file *m, struct xibb_mr *mr)
+{
+	seq_printf(m, "mr %#x pd %#x lkey %#x rkey %#x pages %u\n",
+		   mr->obj.handle, mr->pd->obj.handle, mr->mr->lkey,
+		   mr->mr->rkey, mr->pages.npages);
+}
+
 static int xibb_dbg_state_show(struct seq_file *m, void *unused)
 {
 	struct xibb_guest *guest = m->private;
@@ -105,6 +123,12 @@ static int xibb_dbg_state_show(struct seq_file *m, void *unused)
 			break;
 		case XIBB_KIND_SRQ:
 			xibb_dbg_srq(m, container_of(obj, struct xibb_srq, obj));
+			break;
+		case XIBB_KIND_PD:
+			xibb_dbg_pd(m, container_of(obj, struct xibb_pd, obj));
+			break;
+		case XIBB_KIND_MR:
+			xibb_dbg_mr(m, container_of(obj, struct xibb_mr, obj));
 			break;
 		default:
 			break;

@@ -614,17 +614,36 @@ static struct xibb_ah *xibb_eng_ah(struct xibb_guest *guest,
 	return ah->pd == qp->pd ? ah : NULL;
 }
 
-/* Copies the SGEs of the private WQE copy at @base for the device. */
-static void xibb_eng_sges(struct xibb_eng_scratch *s, const u8 *base, u32 n)
+/*
+ * Copies the SGEs of the private WQE copy at @base for the device.  An
+ * SGE may name only a key the guest registered in the queue's PD @pd
+ * (guest->lkeys, one xarray lookup per SGE).  Any other key, such as the
+ * shadow PD's local DMA lkey (valid for every address of this domain),
+ * another guest's key, a stale or a forged one, is replaced by the poison
+ * key (xibb_guest_attach_device()): the device then refuses the SGE as it
+ * refuses any bad key, in the queue's order and with its own completion
+ * status, and the QP goes to error as on a native device.  The guest's
+ * address is dropped with the key.
+ */
+static void xibb_eng_sges(struct xibb_guest *guest, const struct xibb_pd *pd,
+			  struct xibb_eng_scratch *s, const u8 *base, u32 n)
 {
 	struct xenib_sge sge;
+	struct xibb_mr *mr;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
 		memcpy(&sge, base + i * XENIB_SGE_SIZE, sizeof(sge));
-		s->sge[i].addr = sge.addr;
 		s->sge[i].length = sge.length;
-		s->sge[i].lkey = sge.lkey;
+		mr = xa_load(&guest->lkeys, sge.lkey);
+		if (likely(mr && mr->pd == pd)) {
+			s->sge[i].addr = sge.addr;
+			s->sge[i].lkey = sge.lkey;
+			continue;
+		}
+		s->sge[i].addr = 0;
+		s->sge[i].lkey = guest->poison_mr->lkey;
+		atomic64_inc(&guest->stats.bad_keys);
 	}
 }
 
@@ -658,7 +677,7 @@ static int xibb_eng_post_send(struct xibb_guest *guest, struct xibb_qp *qp)
 			wr->num_sge = 1;
 		}
 	} else {
-		xibb_eng_sges(s, data, w->num_sge);
+		xibb_eng_sges(guest, qp->pd, s, data, w->num_sge);
 		wr->num_sge = w->num_sge;
 	}
 	if (w->opcode == XENIB_WR_SEND_WITH_IMM ||
@@ -722,7 +741,8 @@ static int xibb_eng_post_recv(struct xibb_guest *guest, struct xibb_qp *qp)
 	s->recv.wr_id = xibb_wrid(qp->obj.handle, XIBB_Q_RQ, e->head);
 	s->recv.sg_list = s->sge;
 	s->recv.num_sge = w->num_sge;
-	xibb_eng_sges(s, s->wqe + XENIB_RECV_WQE_HDR_SIZE, w->num_sge);
+	xibb_eng_sges(guest, qp->pd, s, s->wqe + XENIB_RECV_WQE_HDR_SIZE,
+		      w->num_sge);
 	e->slots[e->head & e->mask].wr_id = w->wr_id;
 	err = ib_post_recv(qp->qp, &s->recv, &bad);
 	if (err)
@@ -891,7 +911,8 @@ static u32 xibb_eng_srq(struct xibb_guest *guest, struct xibb_srq *srq,
 		s->recv.wr_id = xibb_wrid(srq->obj.handle, XIBB_Q_SRQ, idx);
 		s->recv.sg_list = s->sge;
 		s->recv.num_sge = w->num_sge;
-		xibb_eng_sges(s, s->wqe + XENIB_RECV_WQE_HDR_SIZE, w->num_sge);
+		xibb_eng_sges(guest, srq->pd, s,
+			      s->wqe + XENIB_RECV_WQE_HDR_SIZE, w->num_sge);
 		srq->eng_slots[idx].wr_id = w->wr_id;
 		srq->eng_slots[idx].busy = 1;
 		if (ib_post_srq_recv(srq->srq, &s->recv, &bad)) {

@@ -77,6 +77,7 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	mutex_init(&guest->obj_lock);
 	spin_lock_init(&guest->evt_lock);
 	xa_init_flags(&guest->objs, XA_FLAGS_ALLOC1);
+	xa_init(&guest->lkeys);
 	INIT_WORK(&guest->cmd_work, xibb_cmd_work);
 	xibb_engine_init(guest);
 
@@ -130,6 +131,7 @@ void xibb_guest_free(struct xibb_guest *guest)
 	mutex_unlock(&xibb_guests_lock);
 	xibb_guest_disconnect(guest);
 	xa_destroy(&guest->objs);
+	xa_destroy(&guest->lkeys);
 	kfree(guest);
 }
 

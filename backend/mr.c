@@ -12,6 +12,10 @@
  *   IB_WR_REG_MR on the PD's private registration QP (pd.c), polled on
  *   guest->reg_cq
  *
+ * Once registered, the MR is entered in guest->lkeys under its lkey: the
+ * data engine lets a WQE name only keys found there, in the QP's PD
+ * (engine.c, xibb_eng_sges()).
+ *
  * This is the kernel's only generic way to register arbitrary pages with
  * real keys; rxe supports it (fast-register page lists are not bounded by
  * max_fast_reg_page_list_len there).  A PD with IB_PD_UNSAFE_GLOBAL_RKEY
@@ -181,6 +185,11 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 	err = xibb_mr_post_reg(guest, mr, access);
 	if (err)
 		goto err_dereg;
+	xibb_engine_lock(guest);
+	err = xa_insert(&guest->lkeys, mr->mr->lkey, mr, GFP_KERNEL);
+	xibb_engine_unlock(guest);
+	if (err)
+		goto err_dereg;		/* -EBUSY: the device reused a live key */
 
 	mr->pd->obj.users++;
 	rsp->u.reg_mr.mr = cpu_to_le32(mr->obj.handle);
@@ -215,6 +224,10 @@ void xibb_mr_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_mr *mr = container_of(obj, struct xibb_mr, obj);
 
+	/* Before the key can be the device's again: no WQE names it now. */
+	xibb_engine_lock(guest);
+	xa_erase(&guest->lkeys, mr->mr->lkey);
+	xibb_engine_unlock(guest);
 	xibb_obj_del(guest, obj);
 	ib_dereg_mr(mr->mr);
 	xibb_mr_sg_free(guest, mr);

@@ -199,10 +199,11 @@ void xibb_obj_destroy_all(struct xibb_guest *guest)
  * @guest: the guest, connecting
  *
  * Takes a device reference, creates the private CQ for memory
- * registrations and registers the port event handler.
+ * registrations and the poison key (engine.c), and registers the port
+ * event handler.
  *
  * Return: 0, -ENODEV if the device is not registered, or the error of
- * ib_create_cq().
+ * ib_create_cq(), ib_alloc_pd() or ib_alloc_mr().
  *
  * Context: process context, may sleep.
  */
@@ -211,23 +212,51 @@ int xibb_guest_attach_device(struct xibb_guest *guest)
 	struct ib_cq_init_attr cqa = { .cqe = 16 };
 	struct ib_device *ibdev;
 	struct ib_cq *cq;
+	struct ib_pd *ppd;
+	struct ib_mr *pmr;
+	int err;
 
 	ibdev = xibb_guest_ibdev(guest);
 	if (!ibdev)
 		return -ENODEV;
 	cq = ib_create_cq(ibdev, NULL, NULL, NULL, &cqa);
 	if (IS_ERR(cq)) {
-		ib_device_put(ibdev);
-		return PTR_ERR(cq);
+		err = PTR_ERR(cq);
+		goto err_put;
+	}
+	/*
+	 * The poison key: an MR that is never registered, in a PD of its
+	 * own.  Not a PD's local_dma_lkey: on devices with a global DMA
+	 * key (IB_DEVICE_LOCAL_DMA_LKEY) that one is valid in every PD.
+	 */
+	ppd = ib_alloc_pd(ibdev, 0);
+	if (IS_ERR(ppd)) {
+		err = PTR_ERR(ppd);
+		goto err_cq;
+	}
+	pmr = ib_alloc_mr(ppd, IB_MR_TYPE_MEM_REG, 1);
+	if (IS_ERR(pmr)) {
+		err = PTR_ERR(pmr);
+		goto err_pd;
 	}
 
 	mutex_lock(&guest->obj_lock);
 	guest->ibdev = ibdev;
 	guest->reg_cq = cq;
+	guest->poison_pd = ppd;
+	guest->poison_mr = pmr;
 	INIT_IB_EVENT_HANDLER(&guest->event_handler, ibdev, xibb_port_event);
 	ib_register_event_handler(&guest->event_handler);
 	mutex_unlock(&guest->obj_lock);
 	return 0;
+
+err_pd:
+	ib_dealloc_pd(ppd);
+err_cq:
+	ib_destroy_cq(cq);
+err_put:
+	ib_device_put(ibdev);
+	return err;
 }
 
 /**
@@ -247,6 +276,10 @@ void xibb_guest_release_device(struct xibb_guest *guest, bool fatal)
 		ib_unregister_event_handler(&guest->event_handler);
 		ib_destroy_cq(guest->reg_cq);
 		guest->reg_cq = NULL;
+		ib_dereg_mr(guest->poison_mr);
+		guest->poison_mr = NULL;
+		ib_dealloc_pd(guest->poison_pd);
+		guest->poison_pd = NULL;
 		ib_device_put(guest->ibdev);
 		guest->ibdev = NULL;
 		if (fatal)

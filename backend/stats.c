@@ -26,102 +26,30 @@ static ssize_t xibb_stat_show(struct device *dev, char *buf, size_t off)
 	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(ctr));
 }
 
-static ssize_t requests_show(struct device *dev,
-			     struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, requests));
-}
-static DEVICE_ATTR_RO(requests);
+/* A read-only sysfs file per counter of struct xibb_stats. */
+#define XIBB_STAT_ATTR(name)						\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	return xibb_stat_show(dev, buf,					\
+			      offsetof(struct xibb_stats, name));	\
+}									\
+static DEVICE_ATTR_RO(name)
 
-static ssize_t rejected_show(struct device *dev,
-			     struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, rejected));
-}
-static DEVICE_ATTR_RO(rejected);
-
-static ssize_t failed_show(struct device *dev,
-			   struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, failed));
-}
-static DEVICE_ATTR_RO(failed);
-
-static ssize_t kicks_show(struct device *dev,
-			  struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, kicks));
-}
-static DEVICE_ATTR_RO(kicks);
-
-static ssize_t ring_errors_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf,
-			      offsetof(struct xibb_stats, ring_errors));
-}
-static DEVICE_ATTR_RO(ring_errors);
-
-static ssize_t events_show(struct device *dev,
-			   struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, events));
-}
-static DEVICE_ATTR_RO(events);
-
-static ssize_t events_dropped_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf,
-			      offsetof(struct xibb_stats, events_dropped));
-}
-static DEVICE_ATTR_RO(events_dropped);
-
-static ssize_t wqes_show(struct device *dev,
-			 struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, wqes));
-}
-static DEVICE_ATTR_RO(wqes);
-
-static ssize_t cqes_show(struct device *dev,
-			 struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf, offsetof(struct xibb_stats, cqes));
-}
-static DEVICE_ATTR_RO(cqes);
-
-static ssize_t wqe_errors_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf,
-			      offsetof(struct xibb_stats, wqe_errors));
-}
-static DEVICE_ATTR_RO(wqe_errors);
-
-static ssize_t queue_errors_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf,
-			      offsetof(struct xibb_stats, queue_errors));
-}
-static DEVICE_ATTR_RO(queue_errors);
-
-static ssize_t engine_passes_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf,
-			      offsetof(struct xibb_stats, engine_passes));
-}
-static DEVICE_ATTR_RO(engine_passes);
-
-static ssize_t engine_sleeps_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
-{
-	return xibb_stat_show(dev, buf,
-			      offsetof(struct xibb_stats, engine_sleeps));
-}
-static DEVICE_ATTR_RO(engine_sleeps);
+XIBB_STAT_ATTR(requests);
+XIBB_STAT_ATTR(rejected);
+XIBB_STAT_ATTR(failed);
+XIBB_STAT_ATTR(kicks);
+XIBB_STAT_ATTR(ring_errors);
+XIBB_STAT_ATTR(events);
+XIBB_STAT_ATTR(events_dropped);
+XIBB_STAT_ATTR(wqes);
+XIBB_STAT_ATTR(cqes);
+XIBB_STAT_ATTR(wqe_errors);
+XIBB_STAT_ATTR(bad_keys);
+XIBB_STAT_ATTR(queue_errors);
+XIBB_STAT_ATTR(engine_passes);
+XIBB_STAT_ATTR(engine_sleeps);
 
 static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_requests.attr,
@@ -134,6 +62,7 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_wqes.attr,
 	&dev_attr_cqes.attr,
 	&dev_attr_wqe_errors.attr,
+	&dev_attr_bad_keys.attr,
 	&dev_attr_queue_errors.attr,
 	&dev_attr_engine_passes.attr,
 	&dev_attr_engine_sleeps.attr,

@@ -424,6 +424,8 @@ struct xibb_quota {
  * @wqes: WQEs the engine posted to shadow queues
  * @cqes: CQEs the engine wrote into the guest's CQs
  * @wqe_errors: WQEs completed with an error because the post failed
+ * @bad_keys: SGEs that named a local key the guest does not own in the
+ *	queue's PD (replaced by the poison key, see engine.c)
  * @queue_errors: queues put in error for malformed shared data or overrun
  * @engine_passes: passes of the data engine that found work
  * @engine_sleeps: times the data engine went to sleep
@@ -439,6 +441,7 @@ struct xibb_stats {
 	atomic64_t wqes;
 	atomic64_t cqes;
 	atomic64_t wqe_errors;
+	atomic64_t bad_keys;
 	atomic64_t queue_errors;
 	atomic64_t engine_passes;
 	atomic64_t engine_sleeps;
@@ -518,6 +521,14 @@ struct xibb_engine {
  * @nr_objs: objects per kind, against the quotas
  * @pinned: guest pages mapped now, against quota.pinned_pages
  * @reg_cq: private CQ of the PDs' REG_MR QPs
+ * @lkeys: the guest's registered MRs by lkey, the only local keys its
+ *	WQEs may name (changed under obj_lock and the engine lock; the
+ *	engine reads it under the engine lock)
+ * @poison_pd: a private PD that no guest object is in
+ * @poison_mr: an MR of @poison_pd that is never registered: its lkey is
+ *	what the engine gives the device instead of a key the guest does
+ *	not own, so that the device refuses the SGE as it refuses any bad
+ *	key (in order, with its own completion status)
  * @event_handler: the real device's async events (port events)
  * @evt_lock: serialises event ring producers (any context); guards
  *	@evt_prod and @evt_broken and the use of @evt_page by producers
@@ -559,6 +570,9 @@ struct xibb_guest {
 	u32 nr_objs[XIBB_KIND_COUNT];
 	u32 pinned;
 	struct ib_cq *reg_cq;
+	struct xarray lkeys;
+	struct ib_pd *poison_pd;
+	struct ib_mr *poison_mr;
 	struct ib_event_handler event_handler;
 
 	spinlock_t evt_lock;		/* see @evt_lock above */

@@ -12,84 +12,8 @@
 # xenib-kicks, KICKS_MAX_PER_1K (10): the bound on kicks per 1,000 posts
 # under sustained load.
 
-ip_of() {
-	case $1 in
-	dom0) echo 10.77.0.1 ;;
-	guest*) echo "10.77.0.$((10 + ${1#guest}))" ;;
-	esac
-}
-dev_of() { if [ "$1" = dom0 ]; then echo rxe0; else echo xenib0; fi; }
-
-# Resource counts of rxe0 in Dom0 ("pd N cq N qp N ..."), without cm_id.
-rdma_res() {
-	L run dom0 "rdma resource show | awk '/rxe0/ { \$1 = \$2 = \"\"; print }' | sed 's/^ *//'"
-}
-
-# Dom0 and every guest still have clean kernel logs since MARK.
-since_mark_clean() {
-	local mark=$1 d out rc=0
-	for d in dom0 $(for n in $guests; do echo "guest$n"; done); do
-		out=$(L run "$d" "dmesg | sed -n '/$mark/,\$p' | grep -E '$BADRE' | head -n 3") || true
-		[ -z "$out" ] || { echo "$d: $out"; rc=1; }
-	done
-	return $rc
-}
-mark_all() {
-	local d
-	for d in dom0 $(for n in $guests; do echo "guest$n"; done); do
-		L run "$d" "echo '$1' >/dev/kmsg" >/dev/null 2>&1
-	done
-}
-
-# pair PROG SRV_DOM CLI_DOM [ARGS...] : PROG as server in SRV_DOM, client in
-# CLI_DOM to the server's address; both on their device.  The client is
-# retried while the server does not listen yet.  Prints the client's and
-# server's last lines; returns 0 only if both exited 0.
-pair() {
-	local prog=$1 sd=$2 cd=$3 tag port
-	shift 3
-	tag=pair.$$.$RANDOM
-	# A port of our own: nothing else in the lab may answer the client.
-	port=$((19000 + RANDOM % 1000))
-	set -- -p "$port" "$@"
-	L run "$sd" "(timeout 150 $prog -d $(dev_of "$sd") $* >/tmp/$tag.log 2>&1; echo \$? >/tmp/$tag.rc) </dev/null >/dev/null 2>&1 &" >/dev/null
-	L run "$cd" "
-for i in \$(seq 40); do
-	timeout 140 $prog -d $(dev_of "$cd") $* $(ip_of "$sd") >/tmp/$tag.cli 2>&1
-	c=\$?
-	grep -q -E \"Couldn.t connect|Unable to init the socket|Couldn't read/write remote\" /tmp/$tag.cli || break
-	[ \$i -lt 40 ] || break
-	sleep 0.5
-done
-tail -n 2 /tmp/$tag.cli | tr '\n' ' '
-grep -A 1 -E '^ *#bytes' /tmp/$tag.cli | tail -n 1
-grep -h -o -E \"Can't produce a report|Correlation coefficient\" /tmp/$tag.cli
-exit \$c"
-	local c=$?
-	L run "$sd" "for i in \$(seq 300); do [ -s /tmp/$tag.rc ] && break; sleep 0.5; done
-echo \"| server: \$(tail -n 1 /tmp/$tag.log)\"
-grep -h -o -E \"Can't produce a report|Correlation coefficient\" /tmp/$tag.log
-[ -s /tmp/$tag.rc ] || { echo 'server did not finish'; pkill -f '$prog' ; exit 1; }
-exit \$(cat /tmp/$tag.rc)"
-	local s=$?
-	echo "pair-status client=$c server=$s"
-	[ $c = 0 ] && [ $s = 0 ]
-}
-pair_ok() { echo "$1" | grep -q "pair-status client=0 server=0"; }
-
-# stat_of DOMID NAME : one backend counter.
-stat_of() {
-	L run dom0 "cat /sys/bus/xen-backend/devices/vib-$1-0/statistics/$2"
-}
-
 t_int=$(date +%s.%N)
-ngu_int=$(echo "$guests" | wc -w)
-G1=guest1
-G2=guest2
-declare -A DOMID
-for n in $guests; do
-	DOMID[guest$n]=$(L run dom0 "xl domid guest$n" 2>/dev/null | tr -d '\r')
-done
+suite_guests
 mark=xenib-int.$$.$RANDOM
 mark_all "$mark"
 
@@ -276,6 +200,9 @@ fi
 
 # The verbs conformance check and MPI over xenib0 (tests/lab/mpi.sh).
 . "$here/mpi.sh"
+
+# Hostile guests (tests/lab/attack.sh).
+. "$here/attack.sh"
 
 # Everything the guests' programs created is gone again.
 sleep 1

@@ -29,35 +29,7 @@ export LAB_TIMEOUT=${LAB_TIMEOUT:-180}
 dead=0
 strikes=0
 
-# L ARGS... : lab.sh, but "run" gives up at once when the lab is dead.
-L() {
-	local rc
-	if [ "$1" = run ] && [ $dead = 1 ]; then
-		echo "skipped: the lab stopped answering"
-		return 255
-	fi
-	"$here/lab.sh" "$@"
-	rc=$?
-	if [ "$1" = run ]; then
-		case $rc in
-		124 | 255) strikes=$((strikes + 1)) ;;
-		*) strikes=0 ;;
-		esac
-		[ $strikes -ge 2 ] && dead=1
-	fi
-	return $rc
-}
-
-# Each line ends with the suite's time so far, to see where the time goes.
-ok() { echo "ok   $1${2:+: $2} [t+$(elapsed "$t_start")s]"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2 [t+$(elapsed "$t_start")s]"; fail=$((fail + 1)); }
-oneline() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-300; }
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-
-# What no dmesg of the lab may ever contain.
-BADRE='WARNING:|Oops|BUG:|kernel BUG|Call Trace|general protection fault|UBSAN|KASAN|list_add corruption|list_del corruption|refcount_t:|soft lockup|hung_task|rcu_sched detected stall|Kernel panic'
-# Taint bits we accept: O (out-of-tree, 4096) and E (unsigned, 8192).
-TAINT_OK=12288
+. "$here/lib.sh"
 
 finish() {
 	local run

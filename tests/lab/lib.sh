@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lib.sh : the helpers of the lab suite, sourced by smoke.sh (and by
+# part.sh, which runs one part of the suite against the lab that is up).
+# Needs $here (tests/lab), $t_start, $dead and $strikes set by the caller;
+# the checks count into $pass and $fail.
+
+# L ARGS... : lab.sh, but "run" gives up at once when the lab is dead.
+L() {
+	local rc
+	if [ "$1" = run ] && [ $dead = 1 ]; then
+		echo "skipped: the lab stopped answering"
+		return 255
+	fi
+	"$here/lab.sh" "$@"
+	rc=$?
+	if [ "$1" = run ]; then
+		case $rc in
+		124 | 255) strikes=$((strikes + 1)) ;;
+		*) strikes=0 ;;
+		esac
+		[ $strikes -ge 2 ] && dead=1
+	fi
+	return $rc
+}
+
+# Each line ends with the suite's time so far, to see where the time goes.
+ok() { echo "ok   $1${2:+: $2} [t+$(elapsed "$t_start")s]"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2 [t+$(elapsed "$t_start")s]"; fail=$((fail + 1)); }
+oneline() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-300; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# What no dmesg of the lab may ever contain.
+BADRE='WARNING:|Oops|BUG:|kernel BUG|Call Trace|general protection fault|UBSAN|KASAN|list_add corruption|list_del corruption|refcount_t:|soft lockup|hung_task|rcu_sched detected stall|Kernel panic'
+# Taint bits we accept: O (out-of-tree, 4096) and E (unsigned, 8192).
+TAINT_OK=12288
+
+ip_of() {
+	case $1 in
+	dom0) echo 10.77.0.1 ;;
+	guest*) echo "10.77.0.$((10 + ${1#guest}))" ;;
+	esac
+}
+dev_of() { if [ "$1" = dom0 ]; then echo rxe0; else echo xenib0; fi; }
+
+# Resource counts of rxe0 in Dom0 ("pd N cq N qp N ..."), without cm_id.
+rdma_res() {
+	L run dom0 "rdma resource show | awk '/rxe0/ { \$1 = \$2 = \"\"; print }' | sed 's/^ *//'"
+}
+
+# Dom0 and every guest still have clean kernel logs since MARK.
+since_mark_clean() {
+	local mark=$1 d out rc=0
+	for d in dom0 $(for n in $guests; do echo "guest$n"; done); do
+		out=$(L run "$d" "dmesg | sed -n '/$mark/,\$p' | grep -E '$BADRE' | head -n 3") || true
+		[ -z "$out" ] || { echo "$d: $out"; rc=1; }
+	done
+	return $rc
+}
+mark_all() {
+	local d
+	for d in dom0 $(for n in $guests; do echo "guest$n"; done); do
+		L run "$d" "echo '$1' >/dev/kmsg" >/dev/null 2>&1
+	done
+}
+
+# pair PROG SRV_DOM CLI_DOM [ARGS...] : PROG as server in SRV_DOM, client in
+# CLI_DOM to the server's address; both on their device.  The client is
+# retried while the server does not listen yet.  Prints the client's and
+# server's last lines; returns 0 only if both exited 0.
+pair() {
+	local prog=$1 sd=$2 cd=$3 tag port
+	shift 3
+	tag=pair.$$.$RANDOM
+	# A port of our own: nothing else in the lab may answer the client.
+	port=$((19000 + RANDOM % 1000))
+	set -- -p "$port" "$@"
+	L run "$sd" "(timeout 150 $prog -d $(dev_of "$sd") $* >/tmp/$tag.log 2>&1; echo \$? >/tmp/$tag.rc) </dev/null >/dev/null 2>&1 &" >/dev/null
+	L run "$cd" "
+for i in \$(seq 40); do
+	timeout 140 $prog -d $(dev_of "$cd") $* $(ip_of "$sd") >/tmp/$tag.cli 2>&1
+	c=\$?
+	grep -q -E \"Couldn.t connect|Unable to init the socket|Couldn't read/write remote\" /tmp/$tag.cli || break
+	[ \$i -lt 40 ] || break
+	sleep 0.5
+done
+tail -n 2 /tmp/$tag.cli | tr '\n' ' '
+grep -A 1 -E '^ *#bytes' /tmp/$tag.cli | tail -n 1
+grep -h -o -E \"Can't produce a report|Correlation coefficient\" /tmp/$tag.cli
+exit \$c"
+	local c=$?
+	L run "$sd" "for i in \$(seq 300); do [ -s /tmp/$tag.rc ] && break; sleep 0.5; done
+echo \"| server: \$(tail -n 1 /tmp/$tag.log)\"
+grep -h -o -E \"Can't produce a report|Correlation coefficient\" /tmp/$tag.log
+[ -s /tmp/$tag.rc ] || { echo 'server did not finish'; pkill -f '$prog' ; exit 1; }
+exit \$(cat /tmp/$tag.rc)"
+	local s=$?
+	echo "pair-status client=$c server=$s"
+	[ $c = 0 ] && [ $s = 0 ]
+}
+pair_ok() { echo "$1" | grep -q "pair-status client=0 server=0"; }
+
+# stat_of DOMID NAME : one backend counter.
+stat_of() {
+	L run dom0 "cat /sys/bus/xen-backend/devices/vib-$1-0/statistics/$2"
+}
+
+
+# suite_guests : ngu_int (how many guests), G1, G2 and DOMID[guestN] of
+# the guests in $guests.
+suite_guests() {
+	local n
+	ngu_int=$(echo "$guests" | wc -w)
+	G1=guest1
+	G2=guest2
+	declare -g -A DOMID
+	for n in $guests; do
+		DOMID[guest$n]=$(L run dom0 "xl domid guest$n" 2>/dev/null | tr -d '\r')
+	done
+}

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * xenib-attack - what a hostile, unprivileged guest process tries against
+ * Dom0 through its verbs device (issue #10, docs/security.md).  A plain
+ * libibverbs program: it needs no privilege in the guest beyond opening
+ * /dev/infiniband/uverbs*, and it runs on rxe0 natively too (where the
+ * kernel's own checks answer).
+ *
+ * Modes (each prints one "case NAME: RESULT" line per probe, "FAIL ..."
+ * for every probe that did not answer as a safe device must, and
+ * "N passed, N failed" last):
+ *
+ *   keys   Local keys that are not this process's own.  One RC QP connected
+ *          to itself, an MR of our own (the control: every probe with it
+ *          must succeed), then, for each key: an RDMA WRITE whose local
+ *          SGE names the key (the device would read what the key covers
+ *          and write it into our MR: a read of foreign memory), and with
+ *          -W also the probes through which the device would write into
+ *          what the key covers: RDMA READ and atomic into a local SGE of
+ *          the key, a receive (RQ and SRQ) with the key.  Every foreign
+ *          key must complete in error with nothing copied.  Keys:
+ *            - a stale key: an MR registered, deregistered, then named;
+ *            - -s N: N never-registered keys next to our own (same index,
+ *              other key octets, and the indexes just below);
+ *            - -f FILE: lines "KEY ADDR LABEL" (hex key, hex address)
+ *              written by the lab suite: the shadow PD's local DMA lkey
+ *              with a Dom0 kernel address, another guest's MR, ...
+ *              The file is awaited for -w seconds after "ready" was
+ *              printed (and written to -r FILE), so that its writer can
+ *              read this process's PD from Dom0 first.
+ *   hold   Registers an MR, writes "LKEY ADDR" to -o FILE and holds it for
+ *          -w seconds (the victim of the cross-guest probes).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define BUF_SIZE	65536
+#define PROBE_LEN	64
+#define MAX_KEYS	64
+/* Offsets in our MR: what a probe copies lands at DST, sources at SRC. */
+#define DST_OFF		0
+#define SRC_OFF		4096
+#define ATOMIC_OFF	8192
+#define RECV_OFF	12288
+
+static struct ibv_context *ctx;
+static struct ibv_pd *pd;
+static struct ibv_cq *cq;
+static struct ibv_qp *qp;
+static struct ibv_srq *srq;
+static struct ibv_qp *sqp;	/* a second self-connected QP on the SRQ */
+static struct ibv_mr *mr;
+static uint8_t *buf;
+static struct xt_port port;
+static struct xt_dest self, sself;
+static unsigned int timeout_ms = 10000;
+
+struct key {
+	uint32_t key;
+	uint64_t addr;
+	char label[48];
+	bool allow;	/* our own key: must work */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold\n"
+		"  keys  probes with local keys that are not ours (see the source)\n"
+		"  hold  registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
+		"  -d DEV   verbs device (default: the first)\n"
+		"  -g GIDX  GID index (default 0)\n"
+		"  -s N     keys: N never-registered keys next to ours (default 0)\n"
+		"  -f FILE  keys: more keys, lines \"KEY ADDR LABEL\" (hex)\n"
+		"  -r FILE  keys: created when ready for -f\n"
+		"  -w SEC   keys: wait for -f; hold: how long (default 60)\n"
+		"  -W       keys: also the probes that would write through the key\n"
+		"  -o FILE  hold: where to write the key\n"
+		"Last line: N passed, N failed.  Exit 0 only if every probe was refused.\n");
+}
+
+static const char *status_str(int st)
+{
+	return ibv_wc_status_str(st);
+}
+
+/* Connects @q to @d, with remote atomics allowed (the atomic probe). */
+static int connect_qp(struct ibv_qp *q, const struct xt_dest *d)
+{
+	struct ibv_qp_attr a = {
+		.qp_access_flags = IBV_ACCESS_REMOTE_WRITE |
+				   IBV_ACCESS_REMOTE_READ |
+				   IBV_ACCESS_REMOTE_ATOMIC,
+	};
+	int ret = xt_qp_connect(q, &port, d, d->psn);
+
+	if (!ret)
+		ret = ibv_modify_qp(q, &a, IBV_QP_ACCESS_FLAGS);
+	if (ret)
+		printf("connecting QP %u: %s\n", q->qp_num, strerror(ret));
+	return ret;
+}
+
+/* Brings @q back to RTS after an error (RESET, then the connection). */
+static int requeue(struct ibv_qp *q, const struct xt_dest *d)
+{
+	int ret = xt_qp_set_state(q, IBV_QPS_RESET);
+
+	if (ret) {
+		printf("modify_qp to RESET: %s\n", strerror(ret));
+		return ret;
+	}
+	return connect_qp(q, d);
+}
+
+/*
+ * Completions seen, by wr_id (1..7): a probe waits for the one that names
+ * the key, and the others of the same probe may come first.
+ */
+static int seen_st[8];
+static unsigned int seen_mask;
+
+/* Waits for the completion of wr_id @id; its status, or -1 on timeout. */
+static int wait_wc(uint64_t id)
+{
+	struct ibv_wc wc;
+	int n;
+
+	while (!(seen_mask & 1u << id)) {
+		n = xt_poll_cq(cq, &wc, timeout_ms);
+		if (n <= 0)
+			return -1;
+		if (wc.wr_id < 8) {
+			seen_mask |= 1u << wc.wr_id;
+			seen_st[wc.wr_id] = wc.status;
+		}
+	}
+	return seen_st[id];
+}
+
+/* Drains the CQ (flushes of a QP in error). */
+static void drain(void)
+{
+	struct ibv_wc wc;
+
+	while (xt_poll_cq(cq, &wc, 200) > 0)
+		;
+}
+
+enum probe {
+	P_WRITE_FROM,	/* RDMA WRITE, local SGE = key: device reads the key */
+	P_SEND_FROM,	/* SEND from the key into our receive */
+	P_READ_INTO,	/* RDMA READ into the key: device writes */
+	P_ATOMIC_INTO,	/* FETCH_ADD result into the key */
+	P_RECV_INTO,	/* RQ receive buffer = key */
+	P_SRQ_INTO,	/* SRQ receive buffer = key */
+	P_COUNT,
+};
+
+static const char *const probe_name[P_COUNT] = {
+	"write-from", "send-from", "read-into", "atomic-into", "recv-into",
+	"srq-recv-into",
+};
+
+static int post_recv_own(struct ibv_qp *q, uint64_t id)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)buf + RECV_OFF, .length = 4096,
+		.lkey = mr->lkey,
+	};
+	struct ibv_recv_wr wr = { .wr_id = id, .sg_list = &sge, .num_sge = 1 };
+	struct ibv_recv_wr *bad;
+
+	return ibv_post_recv(q, &wr, &bad);
+}
+
+/*
+ * One probe with @k.  Returns the status of the probe's completion (the
+ * one that names the key), or -1 if it timed out, -2 if it could not be
+ * posted at all (also a refusal).
+ */
+static int probe(enum probe p, const struct key *k)
+{
+	struct ibv_sge ksge = {
+		.addr = k->addr, .length = PROBE_LEN, .lkey = k->key,
+	};
+	struct ibv_sge own = {
+		.addr = (uintptr_t)buf + SRC_OFF, .length = PROBE_LEN,
+		.lkey = mr->lkey,
+	};
+	struct ibv_send_wr wr = { .wr_id = 1, .num_sge = 1,
+				  .send_flags = IBV_SEND_SIGNALED };
+	struct ibv_recv_wr rwr = { .wr_id = 2, .sg_list = &ksge, .num_sge = 1 };
+	struct ibv_send_wr *bad;
+	struct ibv_recv_wr *rbad;
+	struct ibv_qp *q = qp;
+	int st;
+
+	seen_mask = 0;
+
+	switch (p) {
+	case P_WRITE_FROM:
+		wr.opcode = IBV_WR_RDMA_WRITE;
+		wr.sg_list = &ksge;
+		wr.wr.rdma.remote_addr = (uintptr_t)buf + DST_OFF;
+		wr.wr.rdma.rkey = mr->rkey;
+		break;
+	case P_SEND_FROM:
+		if (post_recv_own(qp, 3))
+			return -2;
+		wr.opcode = IBV_WR_SEND;
+		wr.sg_list = &ksge;
+		break;
+	case P_READ_INTO:
+		wr.opcode = IBV_WR_RDMA_READ;
+		wr.sg_list = &ksge;
+		wr.wr.rdma.remote_addr = (uintptr_t)buf + SRC_OFF;
+		wr.wr.rdma.rkey = mr->rkey;
+		break;
+	case P_ATOMIC_INTO:
+		wr.opcode = IBV_WR_ATOMIC_FETCH_AND_ADD;
+		ksge.length = 8;
+		wr.sg_list = &ksge;
+		wr.wr.atomic.remote_addr = (uintptr_t)buf + ATOMIC_OFF;
+		wr.wr.atomic.rkey = mr->rkey;
+		wr.wr.atomic.compare_add = 1;
+		break;
+	case P_RECV_INTO:
+	case P_SRQ_INTO:
+		if (p == P_SRQ_INTO) {
+			q = sqp;
+			if (ibv_post_srq_recv(srq, &rwr, &rbad))
+				return -2;
+		} else if (ibv_post_recv(qp, &rwr, &rbad)) {
+			return -2;
+		}
+		/* Our own send into it: the device writes through the key. */
+		wr.opcode = IBV_WR_SEND;
+		wr.sg_list = &own;
+		wr.wr_id = 4;
+		if (ibv_post_send(q, &wr, &bad))
+			return -2;
+		st = wait_wc(2);
+		if (st == IBV_WC_SUCCESS)
+			wait_wc(4);
+		return st;
+	default:
+		return -2;
+	}
+	if (ibv_post_send(q, &wr, &bad))
+		return -2;
+	st = wait_wc(1);
+	if (p == P_SEND_FROM && st == IBV_WC_SUCCESS)
+		st = wait_wc(3);
+	return st;
+}
+
+/* Printable form of what a probe copied (a leak shows up here). */
+static void show_bytes(const uint8_t *p, size_t n, char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 2 < len; i++)
+		out[o++] = isprint(p[i]) ? (char)p[i] : '.';
+	out[o] = 0;
+}
+
+/* Runs every probe with @k; counts a pass for each answer as expected. */
+static void probe_key(const struct key *k, bool writes)
+{
+	char seen[PROBE_LEN + 1];
+	int p, st;
+
+	for (p = 0; p < P_COUNT; p++) {
+		if (!writes && p >= P_READ_INTO && !k->allow)
+			continue;
+		if (p == P_SRQ_INTO && !srq)
+			continue;
+		memset(buf + DST_OFF, 0, PROBE_LEN);
+		memset(buf + RECV_OFF, 0, PROBE_LEN);
+		st = probe(p, k);
+		show_bytes(buf + (p == P_SEND_FROM ? RECV_OFF : DST_OFF),
+			   PROBE_LEN, seen, sizeof(seen));
+		if (k->allow) {
+			printf("case keys.%s.%s: %s\n", k->label, probe_name[p],
+			       st == IBV_WC_SUCCESS ? "works" :
+			       st < 0 ? "timeout" : status_str(st));
+			xt_check(st == IBV_WC_SUCCESS,
+				 "own key %#x: %s: %s", k->key, probe_name[p],
+				 st < 0 ? "timed out or refused" :
+				 status_str(st));
+		} else {
+			printf("case keys.%s.%s: %s\n", k->label, probe_name[p],
+			       st == IBV_WC_SUCCESS ? "ALLOWED" : "refused");
+			xt_check(st != IBV_WC_SUCCESS,
+				 "key %#x (%s) at %#" PRIx64 ": %s completed; the device copied \"%s\"",
+				 k->key, k->label, k->addr, probe_name[p],
+				 seen);
+			if (st != IBV_WC_SUCCESS)
+				printf("  key %#x %s: %s\n", k->key,
+				       probe_name[p],
+				       st == -1 ? "no completion" :
+				       st == -2 ? "post refused" :
+				       status_str(st));
+		}
+		/* An error leaves the QPs in ERR: start over. */
+		if (st != IBV_WC_SUCCESS) {
+			drain();
+			if (requeue(qp, &self) || (sqp && requeue(sqp, &sself))) {
+				xt_fail("could not bring the QPs back to RTS");
+				return;
+			}
+		}
+	}
+}
+
+static int read_keyfile(const char *path, struct key *keys, int max)
+{
+	char line[256], label[40];
+	unsigned long long k, a;
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f) {
+		printf("%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' ||
+		    sscanf(line, "%llx %llx %39s", &k, &a, label) != 3)
+			continue;
+		keys[n].key = (uint32_t)k;
+		keys[n].addr = a;
+		snprintf(keys[n].label, sizeof(keys[n].label), "%s", label);
+		keys[n].allow = false;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static struct ibv_qp *self_qp(struct ibv_srq *s, struct xt_dest *d)
+{
+	struct ibv_qp_init_attr ia = {
+		.send_cq = cq, .recv_cq = cq, .srq = s, .qp_type = IBV_QPT_RC,
+		.cap = { .max_send_wr = 16, .max_recv_wr = s ? 0 : 16,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	struct ibv_qp *q = ibv_create_qp(pd, &ia);
+
+	if (!q) {
+		printf("ibv_create_qp: %s\n", strerror(errno));
+		return NULL;
+	}
+	d->qpn = q->qp_num;
+	d->psn = 0x1234;
+	d->lid = port.lid;
+	d->gid = port.gid;
+	d->mtu = port.mtu;
+	if (connect_qp(q, d)) {
+		ibv_destroy_qp(q);
+		return NULL;
+	}
+	return q;
+}
+
+static int setup(const char *dev, int gidx)
+{
+	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 16, .max_sge = 1 } };
+
+	ctx = xt_open_device(dev);
+	if (!ctx)
+		return -1;
+	if (xt_query_port(ctx, 1, gidx, &port))
+		return -1;
+	pd = ibv_alloc_pd(ctx);
+	cq = pd ? ibv_create_cq(ctx, 256, NULL, NULL, 0) : NULL;
+	if (!cq) {
+		printf("PD/CQ: %s\n", strerror(errno));
+		return -1;
+	}
+	if (posix_memalign((void **)&buf, 4096, BUF_SIZE))
+		return -1;
+	memset(buf, 0, BUF_SIZE);
+	mr = ibv_reg_mr(pd, buf, BUF_SIZE, IBV_ACCESS_LOCAL_WRITE |
+			IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
+			IBV_ACCESS_REMOTE_ATOMIC);
+	if (!mr) {
+		printf("ibv_reg_mr: %s\n", strerror(errno));
+		return -1;
+	}
+	qp = self_qp(NULL, &self);
+	if (!qp)
+		return -1;
+	srq = ibv_create_srq(pd, &sa);
+	if (srq)
+		sqp = self_qp(srq, &sself);
+	if (!srq || !sqp) {
+		printf("SRQ: %s (SRQ probes left out)\n", strerror(errno));
+		if (srq)
+			ibv_destroy_srq(srq);
+		srq = NULL;
+	}
+	return 0;
+}
+
+static int mode_keys(const char *file, const char *ready, unsigned int wait_s,
+		     unsigned int sweep, bool writes)
+{
+	static struct key keys[MAX_KEYS + 260];
+	struct ibv_mr *gone;
+	int n = 0, i, m;
+	unsigned int j;
+	void *tmp;
+
+	/* The control: our own key must work for every probe. */
+	keys[n] = (struct key){ .key = mr->lkey,
+				.addr = (uintptr_t)buf + SRC_OFF,
+				.allow = true };
+	snprintf(keys[n++].label, sizeof(keys[0].label), "own");
+
+	/* A stale key: registered, deregistered, named again. */
+	if (!posix_memalign(&tmp, 4096, 4096)) {
+		gone = ibv_reg_mr(pd, tmp, 4096, IBV_ACCESS_LOCAL_WRITE);
+		if (gone) {
+			keys[n] = (struct key){ .key = gone->lkey,
+						.addr = (uintptr_t)tmp };
+			snprintf(keys[n++].label, sizeof(keys[0].label),
+				 "stale");
+			ibv_dereg_mr(gone);
+		}
+		/* tmp stays allocated: only the key is stale. */
+	}
+
+	/* Never-registered keys next to ours. */
+	for (j = 0; j < sweep && j < 256; j++) {
+		uint32_t idx = (mr->lkey >> 8) - j / 64;
+		uint32_t key = (idx << 8) | ((mr->lkey + 1 + j) & 0xff);
+
+		if (key == mr->lkey)
+			continue;
+		keys[n] = (struct key){ .key = key,
+					.addr = (uintptr_t)buf + SRC_OFF };
+		snprintf(keys[n++].label, sizeof(keys[0].label), "never%u", j);
+	}
+
+	printf("own lkey %#x rkey %#x buf %p\n", mr->lkey, mr->rkey,
+	       (void *)buf);
+	printf("ready\n");
+	fflush(stdout);
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f) {
+			fprintf(f, "%#x %p\n", mr->lkey, (void *)buf);
+			fclose(f);
+		}
+	}
+	if (file) {
+		struct stat st;
+
+		for (j = 0; j < wait_s * 10 && stat(file, &st); j++)
+			usleep(100000);
+		m = read_keyfile(file, keys + n, MAX_KEYS);
+		if (m < 0) {
+			xt_fail("no key file %s after %u s", file, wait_s);
+		} else {
+			printf("keys from %s: %d\n", file, m);
+			n += m;
+		}
+	}
+	for (i = 0; i < n; i++)
+		probe_key(&keys[i], writes);
+	return 0;
+}
+
+static int mode_hold(const char *out, unsigned int wait_s)
+{
+	FILE *f;
+
+	if (!out) {
+		usage(stderr);
+		return XT_EXIT_USAGE;
+	}
+	f = fopen(out, "w");
+	if (!f) {
+		printf("%s: %s\n", out, strerror(errno));
+		return XT_EXIT_FAIL;
+	}
+	fprintf(f, "%x %" PRIxPTR "\n", mr->lkey, (uintptr_t)buf + SRC_OFF);
+	fclose(f);
+	printf("holding lkey %#x for %u s\n", mr->lkey, wait_s);
+	fflush(stdout);
+	sleep(wait_s);
+	xt_pass();
+	return xt_finish();
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = NULL, *file = NULL, *ready = NULL, *out = NULL;
+	unsigned int wait_s = 60, sweep = 0;
+	bool writes = false;
+	int gidx = 0, c;
+
+	while ((c = getopt(argc, argv, "d:g:s:f:r:w:Wo:h")) != -1) {
+		switch (c) {
+		case 'd':
+			dev = optarg;
+			break;
+		case 'g':
+			gidx = (int)xt_opt_ulong('g', optarg, 0, 255);
+			break;
+		case 's':
+			sweep = (unsigned int)xt_opt_ulong('s', optarg, 0, 256);
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'r':
+			ready = optarg;
+			break;
+		case 'w':
+			wait_s = (unsigned int)xt_opt_ulong('w', optarg, 0, 3600);
+			break;
+		case 'W':
+			writes = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return XT_EXIT_OK;
+		default:
+			usage(stderr);
+			return XT_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return XT_EXIT_USAGE;
+	}
+	xt_alarm(wait_s + 600);
+	if (setup(dev, gidx)) {
+		xt_fail("setup failed");
+		return xt_finish();
+	}
+	if (!strcmp(argv[optind], "hold"))
+		return mode_hold(out, wait_s);
+	if (strcmp(argv[optind], "keys")) {
+		usage(stderr);
+		return XT_EXIT_USAGE;
+	}
+	mode_keys(file, ready, wait_s, sweep, writes);
+	return xt_finish();
+}

@@ -266,6 +266,7 @@ int xibb_modify_qp(struct xibb_guest *guest,
 	u32 mask = le32_to_cpu(r->attr_mask);
 	struct ib_qp_attr *attr;
 	struct xibb_qp *qp;
+	bool retry7;
 	int err;
 
 	qp = xibb_qp_find(guest, le32_to_cpu(r->qp));
@@ -278,12 +279,25 @@ int xibb_modify_qp(struct xibb_guest *guest,
 	if (!attr)
 		return -ENOMEM;
 	err = xibb_qp_attr_from_wire(guest, &r->attr, mask, attr);
+	/*
+	 * The IB spec (and mlx5) make retry_cnt 7 seven retries; rxe
+	 * retries for ever (rxe_comp.c).  A peer that destroyed its QP
+	 * would then keep our QP's flush pending for ever: MPICH's
+	 * MPI_Finalize over UCX (retry_cnt 7) hung so.  The shadow gets 6
+	 * and QUERY_QP answers what the guest set (docs/verbs.md).
+	 */
+	retry7 = attr->retry_cnt == 7 &&
+		 guest->ibdev->ops.driver_id == RDMA_DRIVER_RXE;
+	if ((mask & IB_QP_RETRY_CNT) && retry7)
+		attr->retry_cnt = 6;
 	if (!err && (mask & IB_QP_AV))
 		err = xibb_resolve_dmac(qp->pd->pd, &attr->ah_attr);
 	if (!err && (mask & IB_QP_ALT_PATH))
 		err = xibb_resolve_dmac(qp->pd->pd, &attr->alt_ah_attr);
 	if (!err)
 		err = ib_modify_qp(qp->qp, attr, mask);
+	if (!err && (mask & IB_QP_RETRY_CNT))
+		qp->retry_cnt7 = retry7;
 	kfree(attr);
 	return err;
 }
@@ -345,7 +359,7 @@ int xibb_query_qp(struct xibb_guest *guest,
 	w->min_rnr_timer = a->min_rnr_timer;
 	w->port_num = a->port_num == guest->rdma_port ? 1 : 0;
 	w->timeout = a->timeout;
-	w->retry_cnt = a->retry_cnt;
+	w->retry_cnt = qp->retry_cnt7 && a->retry_cnt == 6 ? 7 : a->retry_cnt;
 	w->rnr_retry = a->rnr_retry;
 	w->alt_port_num = a->alt_port_num == guest->rdma_port ? 1 : 0;
 	w->alt_timeout = a->alt_timeout;

@@ -309,6 +309,7 @@ struct xibb_srq {
  * @sq_log_nslots: 2^sq_log_nslots send slots
  * @rq_log_nslots: 2^rq_log_nslots receive slots
  * @cap: capacities granted to the guest
+ * @retry_cnt7: the guest set retry_cnt 7, the shadow has 6 (qp.c)
  * @eng_live: the engine may use the QP (engine lock)
  * @eng_sq: engine state of the send queue
  * @eng_rq: engine state of the receive queue (unused with an SRQ)
@@ -337,6 +338,7 @@ struct xibb_qp {
 	u8 sq_log_nslots;
 	u8 rq_log_nslots;
 	struct ib_qp_cap cap;
+	bool retry_cnt7;
 	bool eng_live;
 	struct xibb_wq_eng eng_sq;
 	struct xibb_wq_eng eng_rq;

@@ -153,7 +153,19 @@ void xibb_qp_event(struct ib_event *ev, void *ctx)
 	case IB_EVENT_SQ_DRAINED:
 	case IB_EVENT_PATH_MIG:
 	case IB_EVENT_PATH_MIG_ERR:
+		xibb_event_post(qp->guest, XEN_VIBIF_EVT_QP_EVENT, ev->event,
+				qp->obj.handle, 0);
+		return;
 	case IB_EVENT_QP_LAST_WQE_REACHED:
+		/*
+		 * Once per entry into the error state, as the IB spec has
+		 * it: rxe raises it again each time its responder runs on
+		 * an errored SRQ-attached QP (every late packet), and UCX's
+		 * rc_verbs asserts on a second one while it still cleans
+		 * the QP up (docs/verbs.md).  MODIFY_QP re-arms it.
+		 */
+		if (atomic_xchg(&qp->lastwqe_sent, 1))
+			return;
 		xibb_event_post(qp->guest, XEN_VIBIF_EVT_QP_EVENT, ev->event,
 				qp->obj.handle, 0);
 		return;

@@ -298,6 +298,8 @@ int xibb_modify_qp(struct xibb_guest *guest,
 		err = ib_modify_qp(qp->qp, attr, mask);
 	if (!err && (mask & IB_QP_RETRY_CNT))
 		qp->retry_cnt7 = retry7;
+	if (!err && (mask & IB_QP_STATE) && attr->qp_state != IB_QPS_ERR)
+		atomic_set(&qp->lastwqe_sent, 0);
 	kfree(attr);
 	return err;
 }

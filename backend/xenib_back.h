@@ -214,12 +214,14 @@ struct xibb_cq_eng {
  * @pd: the shadow PD
  * @reg_qp: private RC QP (in @pd, connected to itself) that executes the
  *	REG_MR work requests of this PD's MRs; created on first use
+ * @reg_psn: @reg_qp's random starting PSN (for debugfs)
  */
 struct xibb_pd {
 	struct xibb_obj obj;
 	struct xibb_ucontext *uc;
 	struct ib_pd *pd;
 	struct ib_qp *reg_qp;
+	u32 reg_psn;
 };
 
 /**
@@ -339,6 +341,7 @@ struct xibb_qp {
 	u8 rq_log_nslots;
 	struct ib_qp_cap cap;
 	bool retry_cnt7;
+	atomic_t lastwqe_sent;
 	bool eng_live;
 	struct xibb_wq_eng eng_sq;
 	struct xibb_wq_eng eng_rq;
@@ -429,6 +432,7 @@ struct xibb_quota {
  * @bad_keys: SGEs that named a local key the guest does not own in the
  *	queue's PD (replaced by the poison key, see engine.c)
  * @queue_errors: queues put in error for malformed shared data or overrun
+ * @reg_qp_resets: registration QPs replaced after a failed REG_MR (mr.c)
  * @engine_passes: passes of the data engine that found work
  * @engine_sleeps: times the data engine went to sleep
  */
@@ -445,6 +449,7 @@ struct xibb_stats {
 	atomic64_t wqe_errors;
 	atomic64_t bad_keys;
 	atomic64_t queue_errors;
+	atomic64_t reg_qp_resets;
 	atomic64_t engine_passes;
 	atomic64_t engine_sleeps;
 };
@@ -646,6 +651,7 @@ int xibb_alloc_pd(struct xibb_guest *guest,
 		  struct xen_vibif_response *rsp);
 void xibb_pd_destroy(struct xibb_guest *guest, struct xibb_obj *obj);
 struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd);
+void xibb_pd_reg_qp_reset(struct xibb_guest *guest, struct xibb_pd *pd);
 
 /* cq.c */
 u32 xibb_cq_shadow_cqe(struct xibb_guest *guest, u8 log_nslots);

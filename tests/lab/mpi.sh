@@ -75,7 +75,7 @@ mpi_check() {
 		[ $((w1 - w0)) -gt 0 ]; then
 		ok "$name" "$(elapsed "$t") s; $(echo "$out" | grep -E 'octets:|passed,' | oneline); backend WQEs +$((w1 - w0))"
 	else
-		bad "$name" "rc $rc; WQEs +$((w1 - w0)); $(echo "$out" | grep -v -E '^rank [0-9]+ of' | tail -n 6 | oneline)"
+		bad "$name" "rc $rc; WQEs +$((w1 - w0)); $(echo "$out" | grep -m 4 -i -E 'assert|abort|signal|error' | oneline) ... $(echo "$out" | grep -v -E '^rank [0-9]+ of' | tail -n 4 | oneline)"
 	fi
 }
 

@@ -375,6 +375,28 @@ static int async_event(unsigned int ms, enum ibv_event_type want)
 	}
 }
 
+/* Counts the async events of type @want on @qp within @ms. */
+static int async_events(unsigned int ms, enum ibv_event_type want,
+			struct ibv_qp *qp)
+{
+	struct ibv_async_event ev;
+	struct pollfd pfd = { .fd = ctx->async_fd, .events = POLLIN };
+	double end = xt_now_us() + ms * 1e3;
+	int n = 0;
+
+	for (;;) {
+		int left = (int)((end - xt_now_us()) / 1e3);
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			return n;
+		if (ibv_get_async_event(ctx, &ev))
+			return n;
+		if (ev.event_type == want && ev.element.qp == qp)
+			n++;
+		ibv_ack_async_event(&ev);
+	}
+}
+
 /* ---- A: device and port ----------------------------------------------- */
 
 static void case_device(void)
@@ -1408,6 +1430,31 @@ static void case_srq(void)
 		post_send(p.a, &wr);
 	}
 	out("srq.resize_with_wqes.traffic", "%s", poll_n(p.cq, 8, wc));
+
+	/*
+	 * An SRQ-attached QP moved to the error state reports Last WQE
+	 * Reached once (IB spec 11.6.3), even while its peer still sends:
+	 * UCX's rc_verbs asserts on a second one.
+	 */
+	{
+		struct ibv_qp_attr ea = { .qp_state = IBV_QPS_ERR };
+
+		ret = ibv_modify_qp(p.b, &ea, IBV_QP_STATE);
+		for (i = 0; !ret && i < 3; i++) {
+			struct ibv_sge sge = { (uintptr_t)p.m.buf, 8,
+					       p.m.mr->lkey };
+			struct ibv_send_wr wr = { .wr_id = 30 + i,
+				.sg_list = &sge, .num_sge = 1,
+				.opcode = IBV_WR_SEND };
+
+			post_send(p.a, &wr);
+			usleep(100000);
+		}
+		i = ret ? -1 : async_events(1500, IBV_EVENT_QP_LAST_WQE_REACHED,
+					    p.b);
+		out("srq.last_wqe_once", "%s", ret ? res(ret) :
+		    i == 1 ? "once" : i == 0 ? "never" : "more than once");
+	}
 	pair_put(&p);
 }
 

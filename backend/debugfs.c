@@ -80,8 +80,12 @@ static void xibb_dbg_srq(struct seq_file *m, struct xibb_srq *srq)
  */
 static void xibb_dbg_pd(struct seq_file *m, struct xibb_pd *pd)
 {
-	seq_printf(m, "pd %#x dma-lkey %#x%s\n", pd->obj.handle,
-		   pd->pd->local_dma_lkey, pd->reg_qp ? " reg-qp" : "");
+	seq_printf(m, "pd %#x dma-lkey %#x", pd->obj.handle,
+		   pd->pd->local_dma_lkey);
+	if (pd->reg_qp)
+		seq_printf(m, " reg-qp %#x psn %#x", pd->reg_qp->qp_num,
+			   pd->reg_psn);
+	seq_putc(m, '\n');
 }
 
 static void xibb_dbg_mr(struct seq_file *m, struct xibb_mr *mr)

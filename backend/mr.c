@@ -79,9 +79,9 @@ static void xibb_mr_sg_free(struct xibb_guest *guest, struct xibb_mr *mr)
 	mr->nents = 0;
 }
 
-/* Posts REG_MR on the PD's registration QP and waits for it. */
-static int xibb_mr_post_reg(struct xibb_guest *guest, struct xibb_mr *mr,
-			    int access)
+/* Posts REG_MR on the PD's registration QP and waits for it, once. */
+static int xibb_mr_post_reg_once(struct xibb_guest *guest, struct xibb_mr *mr,
+				 int access)
 {
 	unsigned long timeout = jiffies + msecs_to_jiffies(XIBB_REG_TIMEOUT_MS);
 	const struct ib_send_wr *bad;
@@ -109,17 +109,32 @@ static int xibb_mr_post_reg(struct xibb_guest *guest, struct xibb_mr *mr,
 		if (n && wc.wr_id == (uintptr_t)mr)
 			return wc.status == IB_WC_SUCCESS ? 0 : -EIO;
 		if (time_after(jiffies, timeout))
-			break;
+			return -ETIMEDOUT;
 		if (!n)
 			usleep_range(20, 200);
 	}
-	/* The QP is stuck: drop it, which flushes the request. */
-	xibb_err(guest, "REG_MR timed out, resetting the registration QP\n");
-	ib_destroy_qp(qp);
-	mr->pd->reg_qp = NULL;
-	while (ib_poll_cq(guest->reg_cq, 1, &wc) > 0)
-		;
-	return -ETIMEDOUT;
+}
+
+/*
+ * Posts REG_MR; if that fails (the QP is in error or stuck), replaces the
+ * PD's registration QP and tries once more on the new one, so that no
+ * state of an old QP (whoever caused it) outlives one registration.
+ */
+static int xibb_mr_post_reg(struct xibb_guest *guest, struct xibb_mr *mr,
+			    int access)
+{
+	int err = xibb_mr_post_reg_once(guest, mr, access);
+
+	if (!err || !mr->pd->reg_qp)
+		return err;
+	xibb_dbg(guest, "REG_MR: %d, replacing the registration QP\n", err);
+	xibb_pd_reg_qp_reset(guest, mr->pd);
+	err = xibb_mr_post_reg_once(guest, mr, access);
+	if (err && mr->pd->reg_qp) {
+		xibb_err(guest, "REG_MR failed twice (%d)\n", err);
+		xibb_pd_reg_qp_reset(guest, mr->pd);
+	}
+	return err;
 }
 
 /**

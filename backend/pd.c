@@ -12,6 +12,7 @@
 
 #include "xenib_back.h"
 
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <rdma/ib_cache.h>
 
@@ -81,13 +82,25 @@ void xibb_pd_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 	kfree(pd);
 }
 
-/* Moves the registration QP to RTS, connected to itself. */
-static int xibb_reg_qp_connect(struct xibb_guest *guest, struct ib_qp *qp)
+/*
+ * Moves the registration QP to RTS, "connected" to itself.  It executes
+ * only local work requests and never sends a packet, but as an RC QP in
+ * RTR it accepts packets: any QP on the device (another guest's) that
+ * names its QPN with a matching address and PSN could put it in error,
+ * and every later REG_MR of the PD would fail (docs/security.md, hole 2).
+ * So its address vector names a link-local GID that no port has: the
+ * device drops RC packets whose source is not the QP's destination (rxe:
+ * check_addr() in rxe_recv.c; the IB spec's path checks), and no guest
+ * can send from a GID outside the table.  The PSN is random too.
+ */
+static int xibb_reg_qp_connect(struct xibb_guest *guest, struct xibb_pd *pd,
+			       struct ib_qp *qp)
 {
 	struct ib_device *ibdev = guest->ibdev;
 	u32 port = guest->rdma_port;
 	struct ib_port_attr pattr;
 	struct ib_qp_attr a = {};
+	u32 psn = get_random_u32() & 0xffffff;
 	int err;
 
 	err = ib_query_port(ibdev, port, &pattr);
@@ -108,12 +121,18 @@ static int xibb_reg_qp_connect(struct xibb_guest *guest, struct ib_qp *qp)
 	a.min_rnr_timer = 1;
 	a.ah_attr.type = rdma_ah_find_type(ibdev, port);
 	rdma_ah_set_port_num(&a.ah_attr, port);
+	a.rq_psn = psn;
 	if (rdma_protocol_roce(ibdev, port)) {
-		union ib_gid gid;
+		union ib_gid gid = { .raw = { 0xfe, 0x80 } };
 
-		err = rdma_query_gid(ibdev, port, 0, &gid);
-		if (err)
-			return err;
+		/*
+		 * fe80::/64 with a random interface identifier that is not
+		 * MAC-derived (octet 11 is 0xff in those): the kernel takes
+		 * the MAC of a link-local GID from the GID itself, without a
+		 * neighbour lookup, and nothing is ever sent to it.
+		 */
+		get_random_bytes(&gid.raw[8], 8);
+		gid.raw[11] = 0;
 		rdma_ah_set_grh(&a.ah_attr, &gid, 0, 0, 1, 0);
 	} else {
 		rdma_ah_set_dlid(&a.ah_attr, pattr.lid);
@@ -129,6 +148,8 @@ static int xibb_reg_qp_connect(struct xibb_guest *guest, struct ib_qp *qp)
 	a.timeout = 14;
 	a.retry_cnt = 7;
 	a.rnr_retry = 7;
+	a.sq_psn = psn;
+	pd->reg_psn = psn;
 	return ib_modify_qp(qp, &a, IB_QP_STATE | IB_QP_SQ_PSN |
 			    IB_QP_TIMEOUT | IB_QP_RETRY_CNT |
 			    IB_QP_RNR_RETRY | IB_QP_MAX_QP_RD_ATOMIC);
@@ -169,7 +190,7 @@ struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd)
 	qp = ib_create_qp(pd->pd, &ia);
 	if (IS_ERR(qp))
 		return qp;
-	err = xibb_reg_qp_connect(guest, qp);
+	err = xibb_reg_qp_connect(guest, pd, qp);
 	if (err) {
 		xibb_dbg(guest, "registration QP: %d\n", err);
 		ib_destroy_qp(qp);
@@ -177,4 +198,27 @@ struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd)
 	}
 	pd->reg_qp = qp;
 	return qp;
+}
+
+/**
+ * xibb_pd_reg_qp_reset() - drop the PD's registration QP after a failure
+ * @guest: the guest
+ * @pd: the PD
+ *
+ * Destroys the QP (which flushes what it still had) and empties
+ * guest->reg_cq; the next xibb_pd_reg_qp() makes a new one.
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+void xibb_pd_reg_qp_reset(struct xibb_guest *guest, struct xibb_pd *pd)
+{
+	struct ib_wc wc;
+
+	if (!pd->reg_qp)
+		return;
+	ib_destroy_qp(pd->reg_qp);
+	pd->reg_qp = NULL;
+	while (ib_poll_cq(guest->reg_cq, 1, &wc) > 0)
+		;
+	atomic64_inc(&guest->stats.reg_qp_resets);
 }

@@ -312,6 +312,8 @@ struct xibb_srq {
  * @rq_log_nslots: 2^rq_log_nslots receive slots
  * @cap: capacities granted to the guest
  * @retry_cnt7: the guest set retry_cnt 7, the shadow has 6 (qp.c)
+ * @lastwqe_sent: Last WQE Reached was forwarded since the QP last left the
+ *	error state (event.c; MODIFY_QP clears it)
  * @eng_live: the engine may use the QP (engine lock)
  * @eng_sq: engine state of the send queue
  * @eng_rq: engine state of the receive queue (unused with an SRQ)

@@ -353,48 +353,63 @@ static bool cq_quiet(struct ibv_cq *cq, unsigned int ms)
 	return xt_poll_cq(cq, &wc, ms) == 0;
 }
 
-/* Waits for one async event; its type (or -1). */
-static int async_event(unsigned int ms, enum ibv_event_type want)
+/*
+ * The next async event before @end (xt_now_us() time): its type and QP
+ * (NULL unless a QP event) in @type and @qp; -1 if none came.
+ */
+static int next_event(double end, int *type, struct ibv_qp **qp)
 {
 	struct ibv_async_event ev;
 	struct pollfd pfd = { .fd = ctx->async_fd, .events = POLLIN };
+	int left = (int)((end - xt_now_us()) / 1e3);
+
+	if (left <= 0 || poll(&pfd, 1, left) <= 0 ||
+	    ibv_get_async_event(ctx, &ev))
+		return -1;
+	*type = ev.event_type;
+	switch (ev.event_type) {
+	case IBV_EVENT_QP_FATAL:
+	case IBV_EVENT_QP_REQ_ERR:
+	case IBV_EVENT_QP_ACCESS_ERR:
+	case IBV_EVENT_COMM_EST:
+	case IBV_EVENT_SQ_DRAINED:
+	case IBV_EVENT_PATH_MIG:
+	case IBV_EVENT_PATH_MIG_ERR:
+	case IBV_EVENT_QP_LAST_WQE_REACHED:
+		*qp = ev.element.qp;
+		break;
+	default:
+		*qp = NULL;
+	}
+	ibv_ack_async_event(&ev);
+	return 0;
+}
+
+/* Waits for one async event of type @want; its type (or -1). */
+static int async_event(unsigned int ms, enum ibv_event_type want)
+{
 	double end = xt_now_us() + ms * 1e3;
+	struct ibv_qp *qp;
 	int type;
 
-	for (;;) {
-		int left = (int)((end - xt_now_us()) / 1e3);
-
-		if (left <= 0 || poll(&pfd, 1, left) <= 0)
-			return -1;
-		if (ibv_get_async_event(ctx, &ev))
-			return -1;
-		type = ev.event_type;
-		ibv_ack_async_event(&ev);
+	while (!next_event(end, &type, &qp))
 		if (type == (int)want)
 			return type;
-	}
+	return -1;
 }
 
 /* Counts the async events of type @want on @qp within @ms. */
 static int async_events(unsigned int ms, enum ibv_event_type want,
 			struct ibv_qp *qp)
 {
-	struct ibv_async_event ev;
-	struct pollfd pfd = { .fd = ctx->async_fd, .events = POLLIN };
 	double end = xt_now_us() + ms * 1e3;
-	int n = 0;
+	struct ibv_qp *evqp;
+	int type, n = 0;
 
-	for (;;) {
-		int left = (int)((end - xt_now_us()) / 1e3);
-
-		if (left <= 0 || poll(&pfd, 1, left) <= 0)
-			return n;
-		if (ibv_get_async_event(ctx, &ev))
-			return n;
-		if (ev.event_type == want && ev.element.qp == qp)
+	while (!next_event(end, &type, &evqp))
+		if (type == (int)want && evqp == qp)
 			n++;
-		ibv_ack_async_event(&ev);
-	}
+	return n;
 }
 
 /* ---- A: device and port ----------------------------------------------- */

@@ -12,7 +12,15 @@
 # keys next to its own.  Every probe must complete in error with nothing
 # copied, its own key must work, and the backend must count the refusals.
 #
-# Environment: ATTACK_WRITES (1; 0 leaves out the probes through which an
+# Registration QP: guest2 registers and deregisters in one PD while
+# guest1 sends RDMA WRITEs with a bad key at guest2's registration QPs
+# (QPN and PSN read from Dom0's debugfs: an attacker who knows even the
+# PSN) and at the QPNs just below its own at PSN 0 (the sweep that killed
+# the QP of a backend without the fix).  Every registration must succeed,
+# no target may answer, and the backend must not have needed to replace a
+# registration QP (reg_qp_resets unchanged: the QP never saw a packet).
+#
+# Environment: ATTACK_SWEEP (16: QPNs of the sweep), ATTACK_WRITES (1; 0 leaves out the probes through which an
 # unfixed backend would write into Dom0, for showing the hole safely).
 
 attack_dbg() {
@@ -58,5 +66,40 @@ exit \$(cat /tmp/att.rc 2>/dev/null || echo 1)" 2>&1)
 		ok "attack: foreign local keys refused ($G1)" "$(elapsed "$t0") s; $nk keys from Dom0 (PD DMA lkeys at linux_banner $banner, $G2's MR), stale and 8 never-registered; ${aw:+write probes too; }backend bad_keys +$((bk1 - bk0)); $(echo "$out" | tail -n 1)"
 	else
 		bad "attack: foreign local keys refused ($G1)" "rc $rc; keys: $(echo "$keys" | oneline); $nk keys, ${nread:-none} read; bad_keys ${bk0:-?} -> ${bk1:-?}; $(echo "$out" | oneline)"
+	fi
+fi
+
+if [ "$ngu_int" -ge 2 ]; then
+	t0=$(date +%s.%N)
+	rs0=$(stat_of "${DOMID[$G2]}" reg_qp_resets 2>/dev/null | tr -d '\r')
+	# The victim: keeps registering until /tmp/rq.stop.
+	vready=$(L run "$G2" "rm -f /tmp/rq.stop /tmp/rq.ready /tmp/rq.rc
+(timeout 400 xenib-attack -d xenib0 -g 0 -w 300 -f /tmp/rq.stop -o /tmp/rq.ready regloop >/tmp/rq.log 2>&1; echo \$? >/tmp/rq.rc) </dev/null >/dev/null 2>&1 &
+for i in \$(seq 200); do [ -s /tmp/rq.ready ] && break; sleep 0.3; done
+cat /tmp/rq.ready" 2>&1 | tr -d '\r')
+	targets=$(attack_dbg "${DOMID[$G2]}" 2>/dev/null | awk '$1 == "pd" && $5 == "reg-qp" { printf "%s %s reg-qp-pd%d\n", $6, $8, n++ }')
+	nt=$(echo "$targets" | grep -c .)
+	aout=$(LAB_TIMEOUT=400 L run "$G1" "cat >/tmp/rq.targets <<'EOF'
+$targets
+EOF
+timeout 300 xenib-attack -d xenib0 -g 0 -s ${ATTACK_SWEEP:-16} -f /tmp/rq.targets regqp >/tmp/rq.att.log 2>&1
+rc=\$?
+grep -E '^FAIL|^sweep|^targets from|passed,' /tmp/rq.att.log | head -n 8
+exit \$rc" 2>&1)
+	arc=$?
+	vout=$(LAB_TIMEOUT=400 L run "$G2" "touch /tmp/rq.stop
+for i in \$(seq 600); do [ -s /tmp/rq.rc ] && break; sleep 0.5; done
+grep -E '^FAIL|^registrations|passed,' /tmp/rq.log | head -n 8
+exit \$(cat /tmp/rq.rc 2>/dev/null || echo 1)" 2>&1)
+	vrc=$?
+	rs1=$(stat_of "${DOMID[$G2]}" reg_qp_resets 2>/dev/null | tr -d '\r')
+	nreg=$(echo "$vout" | sed -n 's/^registrations: \([0-9]*\),.*/\1/p')
+	ntread=$(echo "$aout" | sed -n 's/^targets from .*: //p')
+	if [ $arc = 0 ] && [ $vrc = 0 ] && [ "$nt" -ge 1 ] && [ "$ntread" = "$nt" ] &&
+		[ "$vready" = registered ] && [ "${nreg:-0}" -gt 8 ] &&
+		[[ $rs0 =~ ^[0-9]+$ ]] && [ "$rs1" = "$rs0" ]; then
+		ok "attack: registration QP survives another guest ($G1 -> $G2)" "$(elapsed "$t0") s; $nt reg QPs of $G2 (QPN and PSN from debugfs) unanswered; $(echo "$aout" | grep '^sweep' | oneline); $G2: $(echo "$vout" | grep '^registrations' | oneline); reg_qp_resets $rs0"
+	else
+		bad "attack: registration QP survives another guest ($G1 -> $G2)" "attacker rc $arc, victim rc $vrc ($vready); ${ntread:-no} of $nt targets read; targets: $(echo "$targets" | oneline); reg_qp_resets ${rs0:-?} -> ${rs1:-?}; $G1: $(echo "$aout" | oneline); $G2: $(echo "$vout" | oneline)"
 	fi
 fi

@@ -30,6 +30,30 @@
  *              read this process's PD from Dom0 first.
  *   hold   Registers an MR, writes "LKEY ADDR" to -o FILE and holds it for
  *          -w seconds (the victim of the cross-guest probes).
+ *   regqp  Another guest's QPs, reached from ours: one RC QP that, for each
+ *          target, is connected to the target's QPN with our own GID and
+ *          sends at the target's expected PSN one RDMA WRITE with a key
+ *          the target does not have.  A target that answers (any remote
+ *          error) has processed our packet; an RC responder that NAKs an
+ *          access error moves to the error state.  The backend's
+ *          registration QP of a PD is such a target: in error, every later
+ *          ibv_reg_mr of that PD fails.  Targets:
+ *            - -s N: the N QPNs just below ours at PSN 0 (a sweep: QPNs
+ *              are allocated in sequence on one device);
+ *            - -f FILE: lines "QPN PSN LABEL" (hex), awaited for -w
+ *              seconds (the lab suite writes the victim's registration QP
+ *              from Dom0's debugfs: the attacker knowing even the PSN).
+ *          Every -f target must not answer; the sweep is reported only
+ *          (it may meet QPs that are not the backend's).  No answer does
+ *          not prove the target safe: a QP connected to itself, as the
+ *          registration QP of a backend without the fix was, NAKs to
+ *          itself, not to us.  What the victim's registrations do shows
+ *          the harm (regloop, and the lab suite's reg_qp_resets).
+ *   regloop
+ *          The victim: registers and deregisters an MR in one PD until
+ *          -f FILE exists (then 8 more) or -w seconds pass; -o FILE is
+ *          written after the first registration (the PD's registration QP
+ *          then exists).  Every registration must succeed.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -75,17 +99,24 @@ struct key {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold\n"
-		"  keys  probes with local keys that are not ours (see the source)\n"
-		"  hold  registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
+		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop\n"
+		"  keys    probes with local keys that are not ours (see the source)\n"
+		"  hold    registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
+		"  regqp   RDMA WRITEs at other QPs (-s sweep, -f targets)\n"
+		"  regloop registers and deregisters until -f FILE exists\n"
 		"  -d DEV   verbs device (default: the first)\n"
 		"  -g GIDX  GID index (default 0)\n"
-		"  -s N     keys: N never-registered keys next to ours (default 0)\n"
-		"  -f FILE  keys: more keys, lines \"KEY ADDR LABEL\" (hex)\n"
-		"  -r FILE  keys: created when ready for -f\n"
-		"  -w SEC   keys: wait for -f; hold: how long (default 60)\n"
+		"  -s N     keys: N never-registered keys next to ours (default 0);\n"
+		"           regqp: the N QPNs below ours, at PSN 0\n"
+		"  -f FILE  keys: more keys, lines \"KEY ADDR LABEL\" (hex);\n"
+		"           regqp: targets, lines \"QPN PSN LABEL\" (hex);\n"
+		"           regloop: stop when FILE exists\n"
+		"  -r FILE  keys, regqp: created when ready for -f\n"
+		"  -w SEC   keys, regqp: wait for -f; hold: how long;\n"
+		"           regloop: at most (default 60)\n"
 		"  -W       keys: also the probes that would write through the key\n"
-		"  -o FILE  hold: where to write the key\n"
+		"  -o FILE  hold: where to write the key; regloop: written when\n"
+		"           the first registration is done\n"
 		"Last line: N passed, N failed.  Exit 0 only if every probe was refused.\n");
 }
 
@@ -506,6 +537,181 @@ static int mode_hold(const char *out, unsigned int wait_s)
 	return xt_finish();
 }
 
+/* regqp: our one attacking QP and the results per target. */
+static struct ibv_qp *aqp;
+
+enum reach { R_NONE, R_ANSWERED, R_ALLOWED, R_ERROR };
+
+/*
+ * Sends one RDMA WRITE with a key nobody has to QPN @qpn, at PSN @psn,
+ * from our own GID.  R_NONE: no answer (the target dropped the packet or
+ * does not exist); R_ANSWERED: the target NAKed it; R_ALLOWED: it wrote.
+ */
+static enum reach hit_qp(uint32_t qpn, uint32_t psn)
+{
+	struct xt_dest d = { .qpn = qpn, .psn = psn, .lid = port.lid,
+			     .gid = port.gid, .mtu = port.mtu };
+	struct ibv_qp_attr a = {
+		.qp_state = IBV_QPS_RTS, .sq_psn = psn & 0xffffff,
+		.timeout = 10,		/* 4 ms: one try, then RETRY_EXC */
+		.retry_cnt = 0, .rnr_retry = 0, .max_rd_atomic = 1,
+	};
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)buf + SRC_OFF, .length = PROBE_LEN,
+		.lkey = mr->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = 1, .sg_list = &sge, .num_sge = 1,
+		.opcode = IBV_WR_RDMA_WRITE, .send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { .remote_addr = 0x10000, .rkey = 0x5a5a5a00u },
+	};
+	struct ibv_send_wr *bad;
+	struct ibv_wc wc;
+	int ret;
+
+	ret = xt_qp_set_state(aqp, IBV_QPS_RESET);
+	if (!ret)
+		ret = xt_qp_init(aqp, port.num);
+	if (!ret)
+		ret = xt_qp_rtr(aqp, &port, &d);
+	if (!ret)
+		ret = ibv_modify_qp(aqp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN |
+				    IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT |
+				    IBV_QP_RNR_RETRY | IBV_QP_MAX_QP_RD_ATOMIC);
+	if (ret) {
+		printf("  QPN %#x: modify_qp: %s\n", qpn, strerror(ret));
+		return R_ERROR;
+	}
+	if (ibv_post_send(aqp, &wr, &bad)) {
+		printf("  QPN %#x: post_send refused\n", qpn);
+		return R_ERROR;
+	}
+	if (xt_poll_cq(cq, &wc, timeout_ms) <= 0) {
+		printf("  QPN %#x: no completion in %u ms\n", qpn, timeout_ms);
+		return R_ERROR;
+	}
+	switch (wc.status) {
+	case IBV_WC_SUCCESS:
+		return R_ALLOWED;
+	case IBV_WC_RETRY_EXC_ERR:
+		return R_NONE;
+	default:
+		printf("  QPN %#x: %s\n", qpn, status_str(wc.status));
+		return R_ANSWERED;
+	}
+}
+
+static const char *const reach_str[] = {
+	[R_NONE] = "no answer", [R_ANSWERED] = "ANSWERED",
+	[R_ALLOWED] = "ALLOWED", [R_ERROR] = "error",
+};
+
+static int mode_regqp(const char *file, const char *ready, unsigned int wait_s,
+		      unsigned int sweep)
+{
+	struct ibv_qp_init_attr ia = {
+		.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_RC,
+		.cap = { .max_send_wr = 4, .max_recv_wr = 4,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	unsigned int j, answered = 0;
+	enum reach r;
+
+	aqp = ibv_create_qp(pd, &ia);
+	if (!aqp) {
+		xt_fail("ibv_create_qp: %s", strerror(errno));
+		return -1;
+	}
+	printf("own QPN %#x\n", aqp->qp_num);
+	printf("ready\n");
+	fflush(stdout);
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f) {
+			fprintf(f, "%#x\n", aqp->qp_num);
+			fclose(f);
+		}
+	}
+	/* The sweep: information only. */
+	for (j = 1; j <= sweep && j < aqp->qp_num; j++) {
+		r = hit_qp(aqp->qp_num - j, 0);
+		if (r == R_ANSWERED || r == R_ALLOWED)
+			answered++;
+	}
+	printf("sweep: %u QPNs below %#x at PSN 0, %u answered\n",
+	       sweep, aqp->qp_num, answered);
+	if (file) {
+		char line[256], label[40];
+		unsigned int qpn, psn;
+		struct stat st;
+		FILE *f;
+		int n = 0;
+
+		for (j = 0; j < wait_s * 10 && stat(file, &st); j++)
+			usleep(100000);
+		f = fopen(file, "r");
+		if (!f) {
+			xt_fail("no target file %s after %u s", file, wait_s);
+			return -1;
+		}
+		while (fgets(line, sizeof(line), f)) {
+			if (line[0] == '#' ||
+			    sscanf(line, "%x %x %39s", &qpn, &psn, label) != 3)
+				continue;
+			r = hit_qp(qpn, psn);
+			printf("case regqp.%s: %s\n", label, reach_str[r]);
+			xt_check(r == R_NONE,
+				 "QPN %#x PSN %#x (%s): %s", qpn, psn, label,
+				 reach_str[r]);
+			n++;
+		}
+		fclose(f);
+		printf("targets from %s: %d\n", file, n);
+	}
+	return 0;
+}
+
+static int mode_regloop(const char *stop, const char *ready,
+			unsigned int wait_s)
+{
+	unsigned long n = 0, failed = 0;
+	unsigned int extra = 0;
+	double t_end = xt_now_us() + wait_s * 1e6;
+	struct ibv_mr *m;
+	struct stat st;
+
+	while (extra < 8) {
+		/* A different length each time: not one cached translation. */
+		m = ibv_reg_mr(pd, buf, 4096 * (1 + n % 16), XT_MR_ACCESS);
+		if (!m) {
+			if (failed++ < 5)
+				printf("FAIL registration %lu: %s\n", n,
+				       strerror(errno));
+		} else if (ibv_dereg_mr(m)) {
+			if (failed++ < 5)
+				printf("FAIL deregistration %lu: %s\n", n,
+				       strerror(errno));
+		}
+		if (!n++ && ready) {
+			FILE *f = fopen(ready, "w");
+
+			if (f) {
+				fprintf(f, "%s\n", failed ? "failed" : "registered");
+				fclose(f);
+			}
+		}
+		if (extra || (stop && !stat(stop, &st)) || xt_now_us() > t_end)
+			extra++;
+	}
+	printf("registrations: %lu, failed: %lu\n", n, failed);
+	if (failed)
+		xt_fail_quiet();
+	else
+		xt_pass();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = NULL, *file = NULL, *ready = NULL, *out = NULL;
@@ -558,10 +764,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[optind], "hold"))
 		return mode_hold(out, wait_s);
-	if (strcmp(argv[optind], "keys")) {
+	if (!strcmp(argv[optind], "regqp")) {
+		mode_regqp(file, ready, wait_s, sweep);
+	} else if (!strcmp(argv[optind], "regloop")) {
+		mode_regloop(file, out, wait_s);
+	} else if (!strcmp(argv[optind], "keys")) {
+		mode_keys(file, ready, wait_s, sweep, writes);
+	} else {
 		usage(stderr);
 		return XT_EXIT_USAGE;
 	}
-	mode_keys(file, ready, wait_s, sweep, writes);
 	return xt_finish();
 }

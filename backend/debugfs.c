@@ -26,9 +26,10 @@ static void xibb_dbg_wq(struct seq_file *m, const char *name,
 {
 	const struct xenib_queue_hdr *hdr = buf->vaddr;
 
-	seq_printf(m, " %s[slots %lu guest-prod %u cons %u posted %u completed %u inflight %u/%u%s%s%s]",
+	seq_printf(m, " %s[slots %lu guest-prod %u cons %u posted %u completed %u signaled-end %u inflight %u/%u%s%s%s]",
 		   name, BIT(log_nslots), READ_ONCE(hdr->prod), e->cons,
-		   e->head, e->tail, e->head - e->tail, e->max_inflight,
+		   e->head, e->tail, e->sig_end, e->head - e->tail,
+		   e->max_inflight,
 		   e->blocked ? " blocked" : "", e->failed ? " failed" : "",
 		   READ_ONCE(hdr->error) ? " error" : "");
 }

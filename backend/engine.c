@@ -572,9 +572,13 @@ static u8 xibb_eng_post_status(struct xibb_guest *guest, struct xibb_qp *qp)
 
 /*
  * The shadow refused a WQE (QP not ready, unknown AH, ...).  The guest
- * already thinks it posted, so it gets an error CQE, but only once the
- * queue's earlier WQEs completed, so that CQEs stay in order: until then
- * the queue waits (-EAGAIN) and the post is retried.
+ * already thinks it posted, so it gets an error CQE, but only once every
+ * earlier WQE that will produce a completion has completed, so that CQEs
+ * stay in order: until then the queue waits (-EAGAIN) and the post is
+ * retried.  Earlier unsignaled sends produce none when they succeed, so
+ * they are not waited for (they would hold the queue for ever: issue #10,
+ * hole 6); one of them that fails after this error CQE was written is
+ * reported after it.
  */
 static int xibb_eng_post_failed(struct xibb_guest *guest, struct xibb_qp *qp,
 				struct xibb_wq_eng *e, struct xibb_cq *cq,
@@ -582,7 +586,7 @@ static int xibb_eng_post_failed(struct xibb_guest *guest, struct xibb_qp *qp,
 {
 	struct xenib_cqe cqe = {};
 
-	if (e->head != e->tail)
+	if ((s32)(e->sig_end - e->tail) > 0)
 		return -EAGAIN;
 	cqe.wr_id = wr_id;
 	cqe.status = xibb_eng_post_status(guest, qp);
@@ -720,6 +724,8 @@ static int xibb_eng_post_send(struct xibb_guest *guest, struct xibb_qp *qp)
 	if (err)
 		goto err_post;
 	e->head++;
+	if (qp->sq_sig_all || (wr->send_flags & IB_SEND_SIGNALED))
+		e->sig_end = e->head;
 	atomic64_inc(&guest->stats.wqes);
 	return 0;
 
@@ -749,6 +755,7 @@ static int xibb_eng_post_recv(struct xibb_guest *guest, struct xibb_qp *qp)
 		return xibb_eng_post_failed(guest, qp, e, qp->recv_cq, w->wr_id,
 					    XENIB_WC_RECV, err);
 	e->head++;
+	e->sig_end = e->head;
 	atomic64_inc(&guest->stats.wqes);
 	return 0;
 }

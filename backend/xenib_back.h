@@ -165,10 +165,13 @@ struct xibb_wr_slot {
  * @mask: ring size - 1
  * @head: WQEs posted to the shadow (free-running)
  * @tail: WQEs the shadow completed (free-running)
+ * @sig_end: @head after the last posted WQE that will complete with a
+ *	completion (every receive; a signaled send, or any send of a QP that
+ *	signals all): while @tail is before it, a completion is still to come
  * @max_inflight: most WQEs outstanding on the shadow
  * @cons: private consumer index of the guest's queue
  * @blocked: waits for completions (shadow full, or a failed post waits
- *	for the queue to drain so that its error CQE keeps the order)
+ *	for the earlier completions so that its error CQE keeps the order)
  * @failed: the guest corrupted the queue; no longer consumed
  */
 struct xibb_wq_eng {
@@ -176,6 +179,7 @@ struct xibb_wq_eng {
 	u32 mask;
 	u32 head;
 	u32 tail;
+	u32 sig_end;
 	u32 max_inflight;
 	u32 cons;
 	bool blocked;

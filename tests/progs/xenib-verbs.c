@@ -1323,6 +1323,100 @@ static void case_ud(bool ex)
 	pair_put(&p);
 }
 
+/*
+ * A UD send whose AH belongs to another PD: rxe fails it when it gets to
+ * it (LOC_QP_OP_ERR), xenib's backend refuses it.  Once alone, once after
+ * unsignaled sends: their completions never come, and the error
+ * completion must not wait for them (issue #10, hole 6).
+ */
+static void case_ud_refused(void)
+{
+	struct pair_opts o = { .type = IBV_QPT_UD };
+	struct ibv_ah_attr aa = {
+		.is_global = 1, .port_num = port.num,
+		.grh = { .dgid = port.gid, .sgid_index = port.gid_idx,
+			 .hop_limit = 1 },
+	};
+	struct ibv_ah *ah = NULL, *ah2 = NULL;
+	struct ibv_pd *pd2;
+	const char *got;
+	struct ibv_wc wc;
+	struct pair p;
+	int round, i, nrecv, ret;
+
+	pd2 = ibv_alloc_pd(ctx);
+	if (pd2)
+		ah2 = ibv_create_ah(pd2, &aa);
+	ah = ibv_create_ah(pd, &aa);
+	out("post.ud_ah_other_pd_setup", "%s", res(ptr_err(ah && ah2 ?
+						   ah : NULL)));
+	if (!ah || !ah2)
+		goto out;
+	for (round = 0; round < 2; round++) {
+		struct ibv_sge sge = { 0, 64, 0 };
+		struct ibv_send_wr wr = { .sg_list = &sge, .num_sge = 1,
+					  .opcode = IBV_WR_SEND };
+		const char *name = round ? "post.ud_ah_other_pd_after_unsignaled" :
+					   "post.ud_ah_other_pd";
+		int unsig = round ? 3 : 0;
+
+		ret = pair_get(&p, &o);
+		if (ret) {
+			out(name, "%s", res(ret));
+			continue;
+		}
+		sge.addr = (uintptr_t)p.m.buf;
+		sge.lkey = p.m.mr->lkey;
+		wr.wr.ud.remote_qpn = p.b->qp_num;
+		wr.wr.ud.remote_qkey = XT_QKEY;
+		for (i = 0; i < unsig; i++) {
+			post_recv(p.b, NULL, 100 + i, p.m.buf + 8192 + i * 256,
+				  40 + 64, p.m.mr->lkey);
+			wr.wr_id = 10 + i;
+			wr.wr.ud.ah = ah;
+			ret = post_send(p.a, &wr);
+			if (ret)
+				break;
+		}
+		if (!ret) {
+			wr.wr_id = 9;
+			wr.wr.ud.ah = ah2;
+			wr.send_flags = IBV_SEND_SIGNALED;
+			ret = post_send(p.a, &wr);
+		}
+		if (ret) {
+			out(name, "%s", res(ret));
+			pair_put(&p);
+			continue;
+		}
+		/*
+		 * The send's completion and the receives of the good sends,
+		 * in whatever order they come (rxe may fail the send first).
+		 */
+		nrecv = 0;
+		got = NULL;
+		while (!got || nrecv < unsig) {
+			if (poll_one(p.cq, &wc) <= 0)
+				break;
+			if (wc.wr_id >= 100 && wc.status == IBV_WC_SUCCESS)
+				nrecv++;
+			else if (!got)
+				got = wc.wr_id == 9 ? wc_str(&wc) : "another WR";
+		}
+		out(name, "%s, %d of %d received", got ? got : "no completion",
+		    nrecv, unsig);
+		xt_check(got, "%s: no completion for the refused send", name);
+		pair_put(&p);
+	}
+out:
+	if (ah)
+		ibv_destroy_ah(ah);
+	if (ah2)
+		ibv_destroy_ah(ah2);
+	if (pd2)
+		ibv_dealloc_pd(pd2);
+}
+
 static void case_uc(void)
 {
 	struct pair_opts o = { .type = IBV_QPT_UC };
@@ -1689,6 +1783,7 @@ static void case_rc_wr_ex(void)
 static void case_ud_post(void)
 {
 	case_ud(false);
+	case_ud_refused();
 }
 
 static void case_ud_wr_ex(void)

@@ -29,7 +29,9 @@
  * The destination MAC of a RoCE address is left zero: rdma_create_user_ah()
  * resolves it, xibb_resolve_dmac() for a QP.
  *
- * Return: 0, or -EINVAL for an address without GRH on a RoCE port.
+ * Return: 0, or -EINVAL for an address without GRH on a RoCE port or
+ * with an SGID index the admin did not give the guest (gid-indexes: such
+ * an entry reads as empty, and an empty entry is refused natively too).
  *
  * Context: any.
  */
@@ -47,6 +49,10 @@ int xibb_ah_attr_from_wire(struct xibb_guest *guest,
 	if (w->ah_flags & XEN_VIBIF_AH_GRH) {
 		union ib_gid dgid;
 
+		if (!xibb_guest_gid_ok(guest, w->sgid_index)) {
+			atomic64_inc(&guest->stats.gid_refused);
+			return -EINVAL;
+		}
 		memcpy(dgid.raw, w->dgid, sizeof(dgid.raw));
 		rdma_ah_set_grh(ah, &dgid, le32_to_cpu(w->flow_label),
 				w->sgid_index, w->hop_limit, w->traffic_class);

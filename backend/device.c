@@ -281,7 +281,8 @@ static u8 xibb_gid_type_to_wire(enum ib_gid_type type)
  * xibb_query_gid() - XEN_VIBIF_OP_QUERY_GID
  * @guest: the guest
  * @req: validated private copy of the request (index below gid_tbl_len)
- * @rsp: response to fill; an unused entry is answered with a zero GID
+ * @rsp: response to fill; an unused entry, or one the admin did not give
+ *	the guest (gid-indexes), is answered with a zero GID
  *
  * Return: 0 or -ENODEV.
  *
@@ -294,12 +295,15 @@ int xibb_query_gid(struct xibb_guest *guest,
 	struct xen_vibif_query_gid_rsp *r = &rsp->u.query_gid;
 	const struct ib_gid_attr *attr;
 	struct ib_device *ibdev;
+	u32 index;
 
 	ibdev = xibb_guest_ibdev(guest);
 	if (!ibdev)
 		return -ENODEV;
-	attr = rdma_get_gid_attr(ibdev, guest->rdma_port,
-				 le32_to_cpu(req->u.query_gid.index));
+	index = le32_to_cpu(req->u.query_gid.index);
+	attr = xibb_guest_gid_ok(guest, index) ?
+	       rdma_get_gid_attr(ibdev, guest->rdma_port, index) :
+	       ERR_PTR(-ENOENT);
 	if (!IS_ERR(attr)) {
 		memcpy(r->gid, attr->gid.raw, sizeof(r->gid));
 		r->gid_type = xibb_gid_type_to_wire(attr->gid_type);

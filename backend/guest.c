@@ -32,6 +32,61 @@ static u32 xibb_read_quota(struct xenbus_device *dev, const char *key,
 }
 
 /*
+ * Reads "gid-indexes": the GID indexes the admin lets this guest use, as
+ * decimal numbers separated by commas ("0" or "0,3"), at most
+ * XIBB_MAX_GID_ALLOW.  No key: every index.  A malformed key fails the
+ * attach rather than allowing more than the admin meant.
+ */
+static int xibb_read_gid_allow(struct xibb_guest *guest)
+{
+	char *val, *p, *tok;
+	int err = 0;
+	u16 idx;
+
+	guest->n_gid_allow = 0;
+	val = xenbus_read(XBT_NIL, guest->xbdev->nodename, "gid-indexes", NULL);
+	if (IS_ERR(val))
+		return 0;
+	p = val;
+	while ((tok = strsep(&p, ","))) {
+		if (guest->n_gid_allow == XIBB_MAX_GID_ALLOW ||
+		    kstrtou16(tok, 10, &idx)) {
+			err = -EINVAL;
+			break;
+		}
+		guest->gid_allow[guest->n_gid_allow++] = idx;
+	}
+	kfree(val);
+	if (err)
+		dev_err(&guest->xbdev->dev,
+			"bad gid-indexes (want up to %u indexes N[,N]...)\n",
+			XIBB_MAX_GID_ALLOW);
+	return err;
+}
+
+/**
+ * xibb_guest_gid_ok() - may the guest use GID index @index
+ * @guest: the guest
+ * @index: a GID index of the backing port
+ *
+ * Return: true if the admin's gid-indexes name @index, or if there is no
+ * such list.
+ *
+ * Context: any.
+ */
+bool xibb_guest_gid_ok(const struct xibb_guest *guest, u32 index)
+{
+	unsigned int i;
+
+	if (!guest->n_gid_allow)
+		return true;
+	for (i = 0; i < guest->n_gid_allow; i++)
+		if (guest->gid_allow[i] == index)
+			return true;
+	return false;
+}
+
+/*
  * The default quota-pinned-pages: the module parameter, or if that is 0
  * the guest's maximum memory (so it can register all of it, queues
  * included), or 65536 pages (256 MiB) if xenstore does not say.
@@ -56,10 +111,11 @@ static unsigned int xibb_def_pinned_pages(struct xenbus_device *dev)
  * xibb_guest_alloc() - allocate a guest from its backend xenstore keys
  * @xbdev: the xenbus device
  *
- * Reads rdma-device, rdma-port and the quota-* keys the toolstack wrote.
+ * Reads rdma-device, rdma-port, gid-indexes and the quota-* keys the
+ * toolstack wrote.
  *
  * Return: the guest or an ERR_PTR(): -EINVAL if rdma-device is missing
- * or too long, -ENOMEM.
+ * or too long or gid-indexes is malformed, -ENOMEM.
  *
  * Context: process context (probe), may sleep.
  */
@@ -94,6 +150,10 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	}
 	kfree(name);
 	guest->rdma_port = xenbus_read_unsigned(xbdev->nodename, "rdma-port", 1);
+	if (xibb_read_gid_allow(guest)) {
+		kfree(guest);
+		return ERR_PTR(-EINVAL);
+	}
 
 	guest->quota.pd = xibb_read_quota(xbdev, "quota-pd", xibb_def_quota_pd);
 	guest->quota.cq = xibb_read_quota(xbdev, "quota-cq", xibb_def_quota_cq);

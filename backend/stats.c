@@ -49,6 +49,7 @@ XIBB_STAT_ATTR(wqe_errors);
 XIBB_STAT_ATTR(bad_keys);
 XIBB_STAT_ATTR(queue_errors);
 XIBB_STAT_ATTR(reg_qp_resets);
+XIBB_STAT_ATTR(gid_refused);
 XIBB_STAT_ATTR(engine_passes);
 XIBB_STAT_ATTR(engine_sleeps);
 
@@ -66,6 +67,7 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_bad_keys.attr,
 	&dev_attr_queue_errors.attr,
 	&dev_attr_reg_qp_resets.attr,
+	&dev_attr_gid_refused.attr,
 	&dev_attr_engine_passes.attr,
 	&dev_attr_engine_sleeps.attr,
 	NULL

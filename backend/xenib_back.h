@@ -439,6 +439,8 @@ struct xibb_quota {
  *	queue's PD (replaced by the poison key, see engine.c)
  * @queue_errors: queues put in error for malformed shared data or overrun
  * @reg_qp_resets: registration QPs replaced after a failed REG_MR (mr.c)
+ * @gid_refused: address vectors refused for an SGID index the admin did
+ *	not give the guest (ah.c)
  * @engine_passes: passes of the data engine that found work
  * @engine_sleeps: times the data engine went to sleep
  */
@@ -456,6 +458,7 @@ struct xibb_stats {
 	atomic64_t bad_keys;
 	atomic64_t queue_errors;
 	atomic64_t reg_qp_resets;
+	atomic64_t gid_refused;
 	atomic64_t engine_passes;
 	atomic64_t engine_sleeps;
 };
@@ -501,12 +504,18 @@ struct xibb_engine {
 	u32 poll_us;
 };
 
+/* Most entries of the "gid-indexes" key. */
+#define XIBB_MAX_GID_ALLOW	16
+
 /**
  * struct xibb_guest - one vib device of one guest
  * @xbdev: the xenbus device (backend/vib/<domid>/<devid>)
  * @domid: the frontend's domain
  * @rdma_name: the real device (rdma-device key)
  * @rdma_port: port of @rdma_name shown as the guest's port 1
+ * @gid_allow: the GID indexes of @rdma_port the guest may send with
+ *	(xenstore "gid-indexes", set by the admin); the others read as empty
+ * @n_gid_allow: entries in @gid_allow; 0: every index
  * @quota: limits from xenstore or the module parameters
  * @limits: what xenib_request_check() enforces, set on connection
  * @lock: serialises xibb_guest_connect() and xibb_guest_disconnect();
@@ -556,6 +565,8 @@ struct xibb_guest {
 	domid_t domid;
 	char rdma_name[IB_DEVICE_NAME_MAX];
 	u32 rdma_port;
+	u16 gid_allow[XIBB_MAX_GID_ALLOW];
+	u8 n_gid_allow;
 	struct xibb_quota quota;
 	struct xenib_limits limits;
 
@@ -610,6 +621,7 @@ void xibb_xenbus_exit(void);
 /* guest.c */
 struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev);
 void xibb_guest_free(struct xibb_guest *guest);
+bool xibb_guest_gid_ok(const struct xibb_guest *guest, u32 index);
 int xibb_guest_connect(struct xibb_guest *guest);
 void xibb_guest_disconnect(struct xibb_guest *guest);
 struct ib_device *xibb_guest_ibdev(struct xibb_guest *guest);

@@ -117,6 +117,62 @@ int xenib_parse_domain(const char *s, unsigned int *domid, const char **name)
 	return 0;
 }
 
+/*
+ * N[,N]... GID indexes, each 0..XENIB_GID_INDEX_MAX, appended to o->gid
+ * (repeated options add up), at most XENIB_MAX_GID_INDEXES in all; an
+ * index named twice counts once.  Nothing is changed on an error.
+ */
+int xenib_parse_gid_indexes(const char *arg, struct xenib_attach_opts *o)
+{
+	uint16_t gid[XENIB_MAX_GID_INDEXES];
+	unsigned int n = o->n_gid, v, i;
+	char buf[256], *tok, *save;
+
+	if (!arg || !*arg || strlen(arg) >= sizeof(buf))
+		return -1;
+	memcpy(gid, o->gid, sizeof(gid));
+	snprintf(buf, sizeof(buf), "%s", arg);
+	/* strtok_r would skip empty items: look for them first. */
+	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
+		return -1;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (xenib_parse_uint(tok, XENIB_GID_INDEX_MAX, &v))
+			return -1;
+		for (i = 0; i < n && gid[i] != v; i++)
+			;
+		if (i < n)
+			continue;
+		if (n == XENIB_MAX_GID_INDEXES)
+			return -1;
+		gid[n++] = v;
+	}
+	memcpy(o->gid, gid, sizeof(gid));
+	o->n_gid = n;
+	return 0;
+}
+
+/* The value of the gid-indexes key: "0,3"; -1 if @buf is too small. */
+int xenib_format_gid_indexes(const struct xenib_attach_opts *o, char *buf,
+			     size_t len)
+{
+	size_t off = 0;
+	unsigned int i;
+	int w;
+
+	if (!len)
+		return -1;
+	buf[0] = 0;
+	for (i = 0; i < o->n_gid; i++) {
+		w = snprintf(buf + off, len - off, "%s%u", i ? "," : "",
+			     o->gid[i]);
+		if (w < 0 || (size_t)w >= len - off)
+			return -1;
+		off += w;
+	}
+	return 0;
+}
+
 /* KEY=N with KEY a quota name (with or without the "quota-" prefix). */
 int xenib_parse_quota(const char *arg, struct xenib_attach_opts *o)
 {
@@ -214,6 +270,7 @@ int xenib_parse_attach(int argc, char **argv, struct xenib_attach_opts *o,
 		{ "port", required_argument, NULL, 'p' },
 		{ "devid", required_argument, NULL, 'i' },
 		{ "quota", required_argument, NULL, 'q' },
+		{ "gid-index", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -224,7 +281,7 @@ int xenib_parse_attach(int argc, char **argv, struct xenib_attach_opts *o,
 	o->devid = XENIB_DEFAULT_DEVID;
 
 	getopt_reset();
-	while ((c = getopt_long(argc, argv, ":d:p:i:q:", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:p:i:q:g:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (!xenib_ibdev_name_ok(optarg)) {
@@ -250,6 +307,15 @@ int xenib_parse_attach(int argc, char **argv, struct xenib_attach_opts *o,
 				seterr(err, errlen,
 				       "bad --quota '%s' (want KEY=N, N 0..%u)",
 				       optarg, UINT32_MAX);
+				return -1;
+			}
+			break;
+		case 'g':
+			if (xenib_parse_gid_indexes(optarg, o)) {
+				seterr(err, errlen,
+				       "bad --gid-index '%s' (want N[,N]..., N 0..%u, at most %u in all)",
+				       optarg, XENIB_GID_INDEX_MAX,
+				       XENIB_MAX_GID_INDEXES);
 				return -1;
 			}
 			break;

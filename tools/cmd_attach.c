@@ -27,7 +27,7 @@
 
 const char cmd_attach_help[] =
 	"Usage: xenib attach DOMAIN [--device DEV] [--port N] [--devid N]\n"
-	"                           [--quota KEY=N]...\n"
+	"                           [--gid-index N[,N]...] [--quota KEY=N]...\n"
 	"\n"
 	"Give guest DOMAIN a paravirtual RDMA device backed by port N of Dom0's\n"
 	"RDMA device DEV.  Writes the backend directory\n"
@@ -39,6 +39,11 @@ const char cmd_attach_help[] =
 	"                  (default: " XENIB_DEFAULT_DEVICE ")\n"
 	"  --port N        its port, 1..255 (default: 1)\n"
 	"  --devid N       device number in the guest, 0..65535 (default: 0)\n"
+	"  --gid-index N[,N]...\n"
+	"                  the GID indexes of the port the guest may send with\n"
+	"                  (its AHs and QP paths), at most 16; the others read as\n"
+	"                  empty in the guest and are refused.  Repeat to add.\n"
+	"                  Default: every index\n"
 	"  --quota KEY=N   per-guest limit the backend enforces, N 0..4294967295;\n"
 	"                  repeat for several.  Unset keys are not written and the\n"
 	"                  backend uses its own defaults.  KEY (or quota-KEY):\n"
@@ -78,6 +83,10 @@ struct kv {
 	const char *key;
 	char val[128];
 };
+
+/* "65535," per GID index. */
+_Static_assert(XENIB_MAX_GID_INDEXES * 6 <= sizeof(((struct kv *)0)->val),
+	       "gid-indexes must fit in a kv value");
 
 static bool set_perms(struct xs_handle *xs, xs_transaction_t t,
 		      const char *path, unsigned int owner, unsigned int reader)
@@ -181,6 +190,11 @@ static size_t attach_backend_kv(const struct xenib_attach_opts *o,
 	snprintf(kv[n++].val, sizeof(kv->val), "%s", o->device);
 	kv[n].key = "rdma-port";
 	snprintf(kv[n++].val, sizeof(kv->val), "%u", o->port);
+	if (o->n_gid) {
+		kv[n].key = "gid-indexes";
+		/* Fits: see the static assertion at struct kv. */
+		xenib_format_gid_indexes(o, kv[n++].val, sizeof(kv->val));
+	}
 	for (i = 0; i < XENIB_NR_QUOTAS; i++) {
 		if (!o->quota_set[i])
 			continue;
@@ -192,7 +206,7 @@ static size_t attach_backend_kv(const struct xenib_attach_opts *o,
 
 int cmd_attach(int argc, char **argv)
 {
-	struct kv fkv[3], bkv[6 + XENIB_NR_QUOTAS];
+	struct kv fkv[3], bkv[7 + XENIB_NR_QUOTAS];
 	struct xenib_attach_opts o;
 	char be[128], fe[128], err[160];
 	struct xs_handle *xs;

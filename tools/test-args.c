@@ -37,6 +37,57 @@ static int split(const char *line, char *buf, size_t len, char **argv)
 	return argc;
 }
 
+/* --gid-index: parsing and the gid-indexes value. */
+static void test_gid_indexes(void)
+{
+	char buf[256], err[160];
+	struct xenib_attach_opts o;
+	char *argv[MAXARGS];
+	int argc, ret;
+
+	static const struct {
+		const char *line;
+		int ret;
+		const char *want;	/* gid-indexes value */
+	} g[] = {
+		{ "attach 3", 0, "" },
+		{ "attach 3 --gid-index 0", 0, "0" },
+		{ "attach 3 --gid-index 0,3", 0, "0,3" },
+		{ "attach 3 --gid-index 3 --gid-index 1,3", 0, "3,1" },
+		{ "attach 3 --gid-index 65535", 0, "65535" },
+		{ "attach 3 --gid-index 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15", 0,
+		  "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15" },
+		{ "attach 3 --gid-index 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", -1, NULL },
+		{ "attach 3 --gid-index 65536", -1, NULL },
+		{ "attach 3 --gid-index -1", -1, NULL },
+		{ "attach 3 --gid-index 1,", -1, NULL },
+		{ "attach 3 --gid-index ,1", -1, NULL },
+		{ "attach 3 --gid-index 1,,2", -1, NULL },
+		{ "attach 3 --gid-index 0x1", -1, NULL },
+		{ "attach 3 --gid-index +1", -1, NULL },
+		{ "attach 3 --gid-index a", -1, NULL },
+	};
+	char v[128];
+	unsigned int k;
+
+	for (k = 0; k < sizeof(g) / sizeof(g[0]); k++) {
+		argc = split(g[k].line, buf, sizeof(buf), argv);
+		ret = xenib_parse_attach(argc, argv, &o, err,
+					 sizeof(err));
+		check((ret ? -1 : 0) == g[k].ret, g[k].line, err);
+		if (ret || !g[k].want)
+			continue;
+		check(!xenib_format_gid_indexes(&o, v, sizeof(v)) &&
+		      !strcmp(v, g[k].want), g[k].line, v);
+	}
+	/* The value must not be cut: a shorter list allows less. */
+	argc = split("attach 3 --gid-index 65535,65534", buf,
+		     sizeof(buf), argv);
+	ret = xenib_parse_attach(argc, argv, &o, err, sizeof(err));
+	check(!ret && xenib_format_gid_indexes(&o, v, 8) == -1,
+	      "gid-indexes too long for the buffer", v);
+}
+
 struct attach_case {
 	const char *line;
 	int ret;
@@ -314,6 +365,7 @@ static void test_misc(void)
 int main(void)
 {
 	test_attach();
+	test_gid_indexes();
 	test_detach();
 	test_stats_list();
 	test_domain();

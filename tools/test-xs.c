@@ -427,7 +427,8 @@ static void test_attach(void)
 	      is(BE5 "/online", "1") && is(BE5 "/state", "1") &&
 	      is(BE5 "/rdma-device", "rxe0") && is(BE5 "/rdma-port", "1") &&
 	      is(BE5 "/quota-qp", "64") &&
-	      is(BE5 "/quota-pinned-pages", "1000") && !val(BE5 "/quota-pd"));
+	      is(BE5 "/quota-pinned-pages", "1000") && !val(BE5 "/quota-pd") &&
+	      !val(BE5 "/gid-indexes"));
 	CHECK(is(FE5 "/backend", BE5) && is(FE5 "/backend-id", "0") &&
 	      is(FE5 "/state", "1"));
 	/* libxl's vif permissions: owner first, then the peer may read. */
@@ -443,8 +444,9 @@ static void test_attach(void)
 
 	/* EAGAIN from the commit: retried, one device in the end. */
 	eagain_left = 2;
-	CHECK(run(cmd_attach, "attach 5 --devid 1") == XENIB_EXIT_OK &&
+	CHECK(run(cmd_attach, "attach 5 --devid 1 --gid-index 0,3") == XENIB_EXIT_OK &&
 	      eagain_left == 0 && is("/local/domain/0/backend/vib/5/1/state", "1") &&
+	      is("/local/domain/0/backend/vib/5/1/gid-indexes", "0,3") &&
 	      is("/local/domain/5/device/vib/1/backend-id", "0"));
 	/* Always EAGAIN: exit 2, nothing left behind. */
 	n = nodes();

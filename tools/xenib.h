@@ -75,6 +75,10 @@ struct xenib_quota_key {
  * domid (name NULL); anything else sets name (domid 0) until
  * xenib_domain_resolve() looks it up.
  */
+/* --gid-index: most indexes (the backend's XIBB_MAX_GID_ALLOW). */
+#define XENIB_MAX_GID_INDEXES	16
+#define XENIB_GID_INDEX_MAX	65535
+
 struct xenib_attach_opts {
 	unsigned int domid;
 	const char *domname;
@@ -83,6 +87,8 @@ struct xenib_attach_opts {
 	unsigned int port;
 	bool quota_set[XENIB_NR_QUOTAS];
 	uint32_t quota[XENIB_NR_QUOTAS];
+	unsigned int n_gid;		/* 0: every GID index */
+	uint16_t gid[XENIB_MAX_GID_INDEXES];
 };
 
 struct xenib_detach_opts {
@@ -108,6 +114,9 @@ int xenib_parse_uint(const char *s, unsigned int max, unsigned int *out);
 int xenib_parse_domid(const char *s, unsigned int *out);
 int xenib_parse_domain(const char *s, unsigned int *domid, const char **name);
 int xenib_parse_quota(const char *arg, struct xenib_attach_opts *o);
+int xenib_parse_gid_indexes(const char *arg, struct xenib_attach_opts *o);
+int xenib_format_gid_indexes(const struct xenib_attach_opts *o, char *buf,
+			     size_t len);
 bool xenib_ibdev_name_ok(const char *name);
 int xenib_parse_attach(int argc, char **argv, struct xenib_attach_opts *o,
 		       char *err, size_t errlen);

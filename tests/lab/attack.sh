@@ -20,6 +20,12 @@
 # no target may answer, and the backend must not have needed to replace a
 # registration QP (reg_qp_resets unchanged: the QP never saw a packet).
 #
+# GID indexes: Dom0's RoCE netdev gets a second address, so rxe0 has a
+# second GID (index 1); guest1 is re-attached with --gid-index 0.  In
+# guest1 index 1 must read as empty and an AH or QP path with it must be
+# refused, index 0 must work; natively rxe0 uses both.  Then the address
+# goes and guest1 is attached as before.
+#
 # Environment: ATTACK_SWEEP (16: QPNs of the sweep), ATTACK_WRITES (1; 0 leaves out the probes through which an
 # unfixed backend would write into Dom0, for showing the hole safely).
 
@@ -101,5 +107,38 @@ exit \$(cat /tmp/rq.rc 2>/dev/null || echo 1)" 2>&1)
 		ok "attack: registration QP survives another guest ($G1 -> $G2)" "$(elapsed "$t0") s; $nt reg QPs of $G2 (QPN and PSN from debugfs) unanswered; $(echo "$aout" | grep '^sweep' | oneline); $G2: $(echo "$vout" | grep '^registrations' | oneline); reg_qp_resets $rs0"
 	else
 		bad "attack: registration QP survives another guest ($G1 -> $G2)" "attacker rc $arc, victim rc $vrc ($vready); ${ntread:-no} of $nt targets read; targets: $(echo "$targets" | oneline); reg_qp_resets ${rs0:-?} -> ${rs1:-?}; $G1: $(echo "$aout" | oneline); $G2: $(echo "$vout" | oneline)"
+	fi
+fi
+
+attach_wait() {	# GUEST [ATTACH-OPTIONS]: attach and wait for xenib0
+	L run dom0 "xenib attach $1 --device rxe0 ${2:-}" >/dev/null &&
+	L run "$1" "for i in \$(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep -q xenib0"
+}
+
+if [ "$ngu_int" -ge 1 ]; then
+	t0=$(date +%s.%N)
+	nd=$(L run dom0 "rdma link show rxe0/1 | sed -n 's/.* netdev \([^ ]*\).*/\1/p'" 2>&1 | tr -d '\r')
+	nat=$(L run dom0 "ip addr add 10.99.0.1/24 dev $nd && for i in \$(seq 40); do [ -n \"\$(ibv_devinfo -v -d rxe0 | grep 'GID\[ *1\]')\" ] && break; sleep 0.25; done
+xenib-attack -d rxe0 -g 0 gids 2>&1 | grep -E '^case gids\.[01]:|^FAIL|passed,'" 2>&1)
+	nrc=$?
+	L run dom0 "xenib detach $G1" >/dev/null 2>&1
+	gout=""
+	grc=1
+	if attach_wait "$G1" "--gid-index 0" >/dev/null 2>&1; then
+		gout=$(L run "$G1" "xenib-attack -d xenib0 -g 0 -a 0 gids 2>&1 | grep -E '^case gids\.[01]:|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
+		grc=$?
+	fi
+	gkey=$(L run dom0 "xenstore-read /local/domain/0/backend/vib/${DOMID[$G1]}/0/gid-indexes" 2>&1 | tr -d '\r')
+	# Back as before, for the checks that follow.
+	L run dom0 "xenib detach $G1; ip addr del 10.99.0.1/24 dev $nd" >/dev/null 2>&1
+	attach_wait "$G1" >/dev/null 2>&1
+	rrc=$?
+	if [ $nrc = 0 ] && echo "$nat" | grep -q '^case gids\.1: allowed gid [0-9a-f:.]* ah ok qp ok' &&
+		[ $grc = 0 ] && [ "$gkey" = 0 ] &&
+		echo "$gout" | grep -q '^case gids\.0: allowed gid [0-9a-f:.]* ah ok qp ok' &&
+		echo "$gout" | grep -q '^case gids\.1: not-allowed gid empty ah [A-Za-z]' && [ $rrc = 0 ]; then
+		ok "attack: GID index allow-list ($G1 --gid-index 0)" "$(elapsed "$t0") s; rxe0: $(echo "$nat" | grep 'gids\.1' | oneline); $G1: $(echo "$gout" | grep 'gids\.' | oneline); re-attached without the list"
+	else
+		bad "attack: GID index allow-list ($G1 --gid-index 0)" "native rc $nrc: $(echo "$nat" | oneline); $G1 rc $grc (gid-indexes '${gkey}'): $(echo "$gout" | oneline); re-attach rc $rrc"
 	fi
 fi

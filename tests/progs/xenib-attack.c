@@ -49,6 +49,12 @@
  *          registration QP of a backend without the fix was, NAKs to
  *          itself, not to us.  What the victim's registrations do shows
  *          the harm (regloop, and the lab suite's reg_qp_resets).
+ *   gids   The GID indexes of port 1 (the first 16): for each, the GID,
+ *          then an AH and an RC QP path (INIT to RTR) with it as SGID
+ *          index.  -a LIST names the indexes the admin gave this guest
+ *          (xenib attach --gid-index): every other one must read as empty
+ *          and be refused; an allowed non-empty one must work.  Without
+ *          -a every non-empty index must work (rxe0 natively).
  *   regloop
  *          The victim: registers and deregisters an MR in one PD until
  *          -f FILE exists (then 8 more) or -w seconds pass; -o FILE is
@@ -99,11 +105,13 @@ struct key {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop\n"
+		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids\n"
 		"  keys    probes with local keys that are not ours (see the source)\n"
 		"  hold    registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
 		"  regqp   RDMA WRITEs at other QPs (-s sweep, -f targets)\n"
 		"  regloop registers and deregisters until -f FILE exists\n"
+		"  gids    uses each GID index; -a LIST: the allowed ones\n"
+		"  -a LIST  gids: allowed GID indexes, N[,N]... (default: all)\n"
 		"  -d DEV   verbs device (default: the first)\n"
 		"  -g GIDX  GID index (default 0)\n"
 		"  -s N     keys: N never-registered keys next to ours (default 0);\n"
@@ -672,6 +680,112 @@ static int mode_regqp(const char *file, const char *ready, unsigned int wait_s,
 	return 0;
 }
 
+static bool gid_empty(const union ibv_gid *g)
+{
+	static const union ibv_gid zero;
+
+	return !memcmp(g, &zero, sizeof(zero));
+}
+
+/* The path of an RC QP with @sgid as SGID index: 0 or an errno. */
+static int gid_qp(uint8_t sgid, const union ibv_gid *dgid)
+{
+	struct ibv_qp_init_attr ia = {
+		.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_RC,
+		.cap = { .max_send_wr = 1, .max_recv_wr = 1,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	struct xt_port p = port;
+	struct xt_dest d = { .qpn = 1, .lid = port.lid, .mtu = port.mtu };
+	struct ibv_qp *q = ibv_create_qp(pd, &ia);
+	int ret;
+
+	if (!q)
+		return errno;
+	p.gid_idx = sgid;
+	d.gid = *dgid;
+	ret = xt_qp_init(q, port.num);
+	if (!ret)
+		ret = xt_qp_rtr(q, &p, &d);
+	ibv_destroy_qp(q);
+	return ret;
+}
+
+static int mode_gids(const char *allow)
+{
+	struct ibv_port_attr pa;
+	union ibv_gid gid[16], dgid;
+	bool ok[16] = { false };
+	unsigned int n, i;
+	int ahret, qpret;
+	char str[64];
+
+	if (ibv_query_port(ctx, port.num, &pa)) {
+		xt_fail("ibv_query_port: %s", strerror(errno));
+		return -1;
+	}
+	n = pa.gid_tbl_len < 16 ? pa.gid_tbl_len : 16;
+	if (allow) {
+		char buf[128], *tok, *save;
+
+		snprintf(buf, sizeof(buf), "%s", allow);
+		for (tok = strtok_r(buf, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save))
+			if (atoi(tok) >= 0 && atoi(tok) < 16)
+				ok[atoi(tok)] = true;
+	} else {
+		memset(ok, 1, sizeof(ok));
+	}
+	memset(&dgid, 0, sizeof(dgid));
+	for (i = 0; i < n; i++) {
+		if (ibv_query_gid(ctx, port.num, i, &gid[i]))
+			memset(&gid[i], 0, sizeof(gid[i]));
+		if (gid_empty(&dgid) && !gid_empty(&gid[i]))
+			dgid = gid[i];
+	}
+	if (gid_empty(&dgid)) {
+		xt_fail("no GID at all in the first %u", n);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		/* Our own address: an IPv4 SGID needs an IPv4 DGID. */
+		const union ibv_gid *to = gid_empty(&gid[i]) ? &dgid : &gid[i];
+		struct ibv_ah_attr aa = {
+			.is_global = 1, .port_num = port.num,
+			.grh = { .dgid = *to, .sgid_index = i, .hop_limit = 1 },
+		};
+		struct ibv_ah *ah;
+
+		if (!ok[i] || !gid_empty(&gid[i])) {
+			errno = 0;
+			ah = ibv_create_ah(pd, &aa);
+			ahret = ah ? 0 : errno ? errno : EINVAL;
+			if (ah)
+				ibv_destroy_ah(ah);
+			qpret = gid_qp(i, to);
+		} else {
+			ahret = qpret = -1;	/* an empty entry: not tried */
+		}
+		xt_gid_str(&gid[i], str, sizeof(str));
+		printf("case gids.%u: %s gid %s ah %s qp %s\n", i,
+		       ok[i] ? "allowed" : "not-allowed",
+		       gid_empty(&gid[i]) ? "empty" : str,
+		       ahret < 0 ? "-" : ahret ? strerror(ahret) : "ok",
+		       qpret < 0 ? "-" : qpret ? strerror(qpret) : "ok");
+		if (ok[i] && !gid_empty(&gid[i]))
+			xt_check(!ahret && !qpret,
+				 "GID index %u (allowed, %s): AH %s, QP %s", i,
+				 str, ahret ? strerror(ahret) : "ok",
+				 qpret ? strerror(qpret) : "ok");
+		else if (!ok[i])
+			xt_check(gid_empty(&gid[i]) && ahret && qpret,
+				 "GID index %u (not allowed): gid %s, AH %s, QP %s",
+				 i, str, ahret ? "refused" : "CREATED",
+				 qpret ? "refused" : "ACCEPTED");
+	}
+	return 0;
+}
+
 static int mode_regloop(const char *stop, const char *ready,
 			unsigned int wait_s)
 {
@@ -715,12 +829,16 @@ static int mode_regloop(const char *stop, const char *ready,
 int main(int argc, char **argv)
 {
 	const char *dev = NULL, *file = NULL, *ready = NULL, *out = NULL;
+	const char *allow = NULL;
 	unsigned int wait_s = 60, sweep = 0;
 	bool writes = false;
 	int gidx = 0, c;
 
-	while ((c = getopt(argc, argv, "d:g:s:f:r:w:Wo:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:g:s:f:r:w:Wo:a:h")) != -1) {
 		switch (c) {
+		case 'a':
+			allow = optarg;
+			break;
 		case 'd':
 			dev = optarg;
 			break;
@@ -766,6 +884,8 @@ int main(int argc, char **argv)
 		return mode_hold(out, wait_s);
 	if (!strcmp(argv[optind], "regqp")) {
 		mode_regqp(file, ready, wait_s, sweep);
+	} else if (!strcmp(argv[optind], "gids")) {
+		mode_gids(allow);
 	} else if (!strcmp(argv[optind], "regloop")) {
 		mode_regloop(file, out, wait_s);
 	} else if (!strcmp(argv[optind], "keys")) {

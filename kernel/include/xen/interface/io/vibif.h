@@ -108,6 +108,17 @@
  *      Notes:          The port of rdma-device presented to the guest as its
  *                      port 1.  The guest sees exactly one port.
  *
+ * gid-indexes
+ *      Values:         <uint16_t>[,<uint16_t>]...  (decimal, at most 16)
+ *      Default Value:  every GID index of rdma-port
+ *      Written by:     toolstack (xenib attach --gid-index).
+ *      Notes:          The GID indexes of rdma-port the guest may send with.
+ *                      Any other index reads as an empty entry in
+ *                      XEN_VIBIF_OP_QUERY_GID, and an address vector naming
+ *                      it (CREATE_AH, MODIFY_QP) is refused with
+ *                      XEN_VIBIF_EINVAL.  A malformed value fails the
+ *                      backend's probe.  Read once, when the backend probes.
+ *
  * quota-pd, quota-cq, quota-qp, quota-srq, quota-mr, quota-ah
  *      Values:         <uint32_t>
  *      Default Value:  backend module parameters (see backend/)

@@ -182,6 +182,7 @@ int xibb_create_ah(struct xibb_guest *guest,
 	}
 	ah->pd = pd;
 	pd->obj.users++;
+	xibb_obj_publish(guest, &ah->obj);
 	rsp->u.handle.handle = cpu_to_le32(ah->obj.handle);
 	return 0;
 

@@ -81,6 +81,7 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 	uc->db = addr;
 	guest->pinned++;
 	xibb_engine_uc_add(guest, uc);
+	xibb_obj_publish(guest, &uc->obj);
 	rsp->u.handle.handle = cpu_to_le32(uc->obj.handle);
 	return 0;
 

@@ -85,6 +85,7 @@ int xibb_create_cq(struct xibb_guest *guest,
 	if (uc)
 		uc->obj.users++;
 	xibb_engine_cq_add(guest, cq);
+	xibb_obj_publish(guest, &cq->obj);
 	rsp->u.create_cq.cq = cpu_to_le32(cq->obj.handle);
 	rsp->u.create_cq.cqe = cpu_to_le32(ca.cqe);
 	return 0;

@@ -207,6 +207,7 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 		goto err_dereg;		/* -EBUSY: the device reused a live key */
 
 	mr->pd->obj.users++;
+	xibb_obj_publish(guest, &mr->obj);
 	rsp->u.reg_mr.mr = cpu_to_le32(mr->obj.handle);
 	rsp->u.reg_mr.lkey = cpu_to_le32(mr->mr->lkey);
 	rsp->u.reg_mr.rkey = cpu_to_le32(access & (IB_ACCESS_REMOTE_READ |

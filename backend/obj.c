@@ -8,9 +8,11 @@
  * handle of the wrong kind, a stale handle and a forged one all answer
  * XEN_VIBIF_ENOENT.  Objects that name other objects count as their users;
  * destroying an object with users answers XEN_VIBIF_EBUSY.  All of this
- * runs under guest->obj_lock.  Removal from the table also takes the data
- * engine's lock, because the engine looks handles up (AHs of UD WQEs,
- * SRQs of completions) without obj_lock.
+ * runs under guest->obj_lock.  Entry into the table (xibb_obj_publish(),
+ * once the object is complete: xibb_obj_add() only reserves the handle)
+ * and removal from it also take the data engine's lock, because the
+ * engine looks handles up (AHs of UD WQEs, SRQs of completions) without
+ * obj_lock.
  *
  * The guest holds a reference on the real device from connection to
  * teardown.  An ib_client's remove callback lets the device go away at
@@ -76,6 +78,10 @@ static u32 xibb_quota_of(const struct xibb_guest *guest, u8 kind)
  * @obj: the object (handle, kind set here; users zero)
  * @kind: enum xibb_kind
  *
+ * The handle is reserved, not yet visible: xibb_obj_find() and the
+ * engine's lookups answer NULL for it until the creator, once every field
+ * the engine reads is set, calls xibb_obj_publish().
+ *
  * Return: 0, -EDQUOT beyond the quota of @kind, -ENOSPC if the table is
  * full, -ENOMEM.
  *
@@ -88,7 +94,8 @@ int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind)
 
 	if (guest->nr_objs[kind] >= xibb_quota_of(guest, kind))
 		return -EDQUOT;
-	err = xa_alloc(&guest->objs, &idx, obj,
+	/* Reserved: lookups find nothing until xibb_obj_publish(). */
+	err = xa_alloc(&guest->objs, &idx, NULL,
 		       XA_LIMIT(1, XIBB_HANDLE_IDX_MASK), GFP_KERNEL);
 	if (err)
 		return err == -EBUSY ? -ENOSPC : err;
@@ -98,6 +105,30 @@ int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind)
 		      (u32)guest->gen++ << XIBB_HANDLE_GEN_SHIFT | idx;
 	guest->nr_objs[kind]++;
 	return 0;
+}
+
+/**
+ * xibb_obj_publish() - make a new object visible under its handle
+ * @guest: the guest
+ * @obj: an object xibb_obj_add() accepted, fully set up
+ *
+ * Stores @obj in the slot xibb_obj_add() reserved, under the engine lock:
+ * the engine, which looks handles up under that lock (AHs of UD WQEs,
+ * SRQs of completions), sees either nothing or the whole object, never
+ * one whose fields are still being written.
+ *
+ * Context: process context, guest->obj_lock held; takes the engine lock.
+ */
+void xibb_obj_publish(struct xibb_guest *guest, struct xibb_obj *obj)
+{
+	void *old;
+
+	xibb_engine_lock(guest);
+	/* The slot is reserved: this allocates nothing and cannot fail. */
+	old = xa_store(&guest->objs, obj->handle & XIBB_HANDLE_IDX_MASK, obj,
+		       GFP_KERNEL);
+	xibb_engine_unlock(guest);
+	WARN_ON_ONCE(old || xa_is_err(old));
 }
 
 /**

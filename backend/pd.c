@@ -52,6 +52,7 @@ int xibb_alloc_pd(struct xibb_guest *guest,
 	pd->uc = uc;
 	if (uc)
 		uc->obj.users++;
+	xibb_obj_publish(guest, &pd->obj);
 	rsp->u.handle.handle = cpu_to_le32(pd->obj.handle);
 	return 0;
 

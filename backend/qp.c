@@ -185,6 +185,7 @@ int xibb_create_qp(struct xibb_guest *guest,
 	if (err)
 		goto err_destroy_qp;
 	xibb_qp_put_refs(qp, 1);
+	xibb_obj_publish(guest, &qp->obj);
 	rsp->u.create_qp.qp = cpu_to_le32(qp->obj.handle);
 	rsp->u.create_qp.qpn = cpu_to_le32(qp->qp->qp_num &
 					   XEN_VIBIF_QPN_MASK);

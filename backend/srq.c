@@ -89,6 +89,7 @@ int xibb_create_srq(struct xibb_guest *guest,
 		goto err_destroy_srq;
 	uc->obj.users++;
 	srq->pd->obj.users++;
+	xibb_obj_publish(guest, &srq->obj);
 	rsp->u.create_srq.srq = cpu_to_le32(srq->obj.handle);
 	/* The kernel exposes no number of a basic SRQ: srqn stays 0. */
 	rsp->u.create_srq.max_wr = cpu_to_le32(srq->max_wr);

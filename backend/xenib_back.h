@@ -628,6 +628,7 @@ struct ib_device *xibb_guest_ibdev(struct xibb_guest *guest);
 
 /* obj.c */
 int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind);
+void xibb_obj_publish(struct xibb_guest *guest, struct xibb_obj *obj);
 void xibb_obj_del(struct xibb_guest *guest, struct xibb_obj *obj);
 struct xibb_obj *xibb_obj_find(struct xibb_guest *guest, u32 handle, u8 kind);
 int xibb_obj_destroy_req(struct xibb_guest *guest,

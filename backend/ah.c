@@ -175,6 +175,9 @@ int xibb_create_ah(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &ah->obj, XIBB_KIND_AH);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &ah->obj, xibb_mem_small_cost());
+	if (err)
+		goto err_del;
 	ah->ah = rdma_create_user_ah(pd->pd, &attr, NULL);
 	if (IS_ERR(ah->ah)) {
 		err = PTR_ERR(ah->ah);

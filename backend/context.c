@@ -72,6 +72,10 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &uc->obj, XIBB_KIND_UCONTEXT);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &uc->obj, xibb_mem_small_cost() +
+				  xibb_mem_page_cost());
+	if (err)
+		goto err_del;
 	/* xenbus_map_ring_valloc() reports failures with xenbus_dev_error(). */
 	err = xenbus_map_ring_valloc(guest->xbdev, &ref, 1, &addr);
 	if (err) {

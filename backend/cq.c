@@ -72,6 +72,9 @@ int xibb_create_cq(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &cq->obj, XIBB_KIND_CQ);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &cq->obj, xibb_mem_cq_cost(ca.cqe));
+	if (err)
+		goto err_del;
 	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &cq->buf);
 	if (err)
 		goto err_del;
@@ -119,22 +122,32 @@ int xibb_resize_cq(struct xibb_guest *guest,
 	const struct xen_vibif_resize_cq_req *r = &req->u.resize_cq;
 	struct xibb_gmap buf = {};
 	struct xibb_obj *obj;
+	u64 cost;
 	u32 cqe;
 	int err;
 
 	obj = xibb_obj_find(guest, le32_to_cpu(r->cq), XIBB_KIND_CQ);
 	if (!obj)
 		return -ENOENT;
-	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
+	cqe = xibb_cq_shadow_cqe(guest, r->log_nslots);
+	/* Both queues exist for a while: the new one is charged first. */
+	cost = xibb_mem_cq_cost(cqe);
+	err = xibb_mem_charge(guest, cost);
 	if (err)
 		return err;
-	cqe = xibb_cq_shadow_cqe(guest, r->log_nslots);
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
+	if (err)
+		goto out_uncharge;
 	err = xibb_engine_cq_move(guest, container_of(obj, struct xibb_cq, obj),
 				  &buf, r->log_nslots, cqe);
 	/* The old buffer on success, the new one on failure. */
 	xibb_gmap_unmap(guest, &buf);
-	if (!err)
+	if (!err) {
 		rsp->u.resize_cq.cqe = cpu_to_le32(cqe);
+		swap(cost, obj->mem);
+	}
+out_uncharge:
+	xibb_mem_uncharge(guest, cost);
 	return err;
 }
 

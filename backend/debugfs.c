@@ -177,6 +177,16 @@ void xibb_debugfs_remove(struct xibb_guest *guest)
 	guest->debugfs = NULL;
 }
 
+/* "mem": the Dom0 memory budget over every guest (mem.c), KiB. */
+static int xibb_dbg_mem_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "used_kib %llu\nbudget_kib %llu\n",
+		   DIV_ROUND_UP_ULL(xibb_mem_global_used(), 1024),
+		   xibb_mem_budget() >> 10);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xibb_dbg_mem);
+
 /**
  * xibb_debugfs_init() - /sys/kernel/debug/xen-ibback
  *
@@ -185,8 +195,12 @@ void xibb_debugfs_remove(struct xibb_guest *guest)
 void xibb_debugfs_init(void)
 {
 	xibb_debugfs_root = debugfs_create_dir("xen-ibback", NULL);
-	if (IS_ERR(xibb_debugfs_root))
+	if (IS_ERR(xibb_debugfs_root)) {
 		xibb_debugfs_root = NULL;
+		return;
+	}
+	debugfs_create_file("mem", 0400, xibb_debugfs_root, NULL,
+			    &xibb_dbg_mem_fops);
 }
 
 /**

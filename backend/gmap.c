@@ -171,8 +171,8 @@ static int xibb_gmap_collect(struct xibb_guest *guest,
  * @readonly: map the data pages read-only
  * @map: filled on success (zeroed by the caller)
  *
- * Return: 0; -EDQUOT if the pages exceed the guest's quota-pinned-pages;
- * -EFAULT if a grant cannot be mapped; -ENOMEM.
+ * Return: 0; -EDQUOT if the pages exceed the guest's
+ * quota-pinned-pages or the Dom0 memory budget (mem.c); -EFAULT if a grant cannot be mapped; -ENOMEM.
  *
  * Context: process context, guest->obj_lock held.
  */
@@ -189,6 +189,10 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 	if (npages > guest->quota.pinned_pages - min(guest->pinned,
 						     guest->quota.pinned_pages))
 		return -EDQUOT;
+
+	err = xibb_mem_charge(guest, npages * xibb_mem_page_cost());
+	if (err)
+		return err;
 
 	refs = kvcalloc(npages, sizeof(*refs), GFP_KERNEL);
 	map->pages = kvcalloc(npages, sizeof(*map->pages), GFP_KERNEL);
@@ -224,6 +228,7 @@ err_free:
 	kvfree(refs);
 	map->handles = NULL;
 	map->pages = NULL;
+	xibb_mem_uncharge(guest, npages * xibb_mem_page_cost());
 	return err;
 }
 
@@ -244,6 +249,7 @@ void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map)
 	xibb_gmap_unmap_n(map, map->npages);
 	gnttab_free_pages(map->npages, map->pages);
 	guest->pinned -= min(guest->pinned, map->npages);
+	xibb_mem_uncharge(guest, map->npages * xibb_mem_page_cost());
 	kvfree(map->handles);
 	kvfree(map->pages);
 	memset(map, 0, sizeof(*map));

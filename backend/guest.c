@@ -169,6 +169,8 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 					   xibb_def_quota_cqe);
 	guest->quota.qp_wr = xibb_read_quota(xbdev, "quota-qp-wr",
 					     xibb_def_quota_qp_wr);
+	guest->quota.mem_kib = xibb_read_quota(xbdev, "quota-mem-kib",
+					       xibb_mem_def_quota_kib());
 
 	mutex_lock(&xibb_guests_lock);
 	list_add(&guest->list, &xibb_guests);

@@ -76,6 +76,18 @@ module_param_named(quota_qp_wr, xibb_def_quota_qp_wr, uint, 0644);
 MODULE_PARM_DESC(quota_qp_wr,
 		 "default work requests per send/receive queue or SRQ (default 16384)");
 
+/* 0: half of the global budget (mem_budget_kib). */
+unsigned int xibb_def_quota_mem_kib;
+module_param_named(quota_mem_kib, xibb_def_quota_mem_kib, uint, 0644);
+MODULE_PARM_DESC(quota_mem_kib,
+		 "default Dom0 memory the shadow objects of one guest may take, KiB (default 0: half of mem_budget_kib)");
+
+/* 0: a quarter of this domain's RAM. */
+unsigned long xibb_mem_budget_kib;
+module_param_named(mem_budget_kib, xibb_mem_budget_kib, ulong, 0644);
+MODULE_PARM_DESC(mem_budget_kib,
+		 "Dom0 memory the shadow objects of all guests may take, KiB (default 0: a quarter of this domain's RAM)");
+
 /*
  * Allow loading outside the initial domain, in a driver domain that owns
  * the RDMA device; default off.  Only read at load time.

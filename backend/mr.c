@@ -176,6 +176,10 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 	err = xibb_obj_add(guest, &mr->obj, XIBB_KIND_MR);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &mr->obj,
+				  xibb_mem_mr_cost(le32_to_cpu(r->pgdir.npages)));
+	if (err)
+		goto err_del;
 	err = xibb_gmap_pgdir(guest, &r->pgdir,
 			      !(access & IB_ACCESS_LOCAL_WRITE), &mr->pages);
 	if (err)

@@ -101,6 +101,7 @@ int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind)
 		return err == -EBUSY ? -ENOSPC : err;
 	obj->kind = kind;
 	obj->users = 0;
+	obj->mem = 0;
 	obj->handle = (u32)kind << XIBB_HANDLE_KIND_SHIFT |
 		      (u32)guest->gen++ << XIBB_HANDLE_GEN_SHIFT | idx;
 	guest->nr_objs[kind]++;
@@ -136,7 +137,8 @@ void xibb_obj_publish(struct xibb_guest *guest, struct xibb_obj *obj)
  * @guest: the guest
  * @obj: an object xibb_obj_add() accepted
  *
- * Once this returns the data engine can no longer find @obj.
+ * Once this returns the data engine can no longer find @obj.  Releases
+ * the Dom0 memory charged for it (mem.c).
  *
  * Context: process context, guest->obj_lock held; takes the engine lock.
  */
@@ -146,6 +148,8 @@ void xibb_obj_del(struct xibb_guest *guest, struct xibb_obj *obj)
 	xa_erase(&guest->objs, obj->handle & XIBB_HANDLE_IDX_MASK);
 	xibb_engine_unlock(guest);
 	guest->nr_objs[obj->kind]--;
+	xibb_mem_uncharge(guest, obj->mem);
+	obj->mem = 0;
 }
 
 /**

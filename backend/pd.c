@@ -44,6 +44,9 @@ int xibb_alloc_pd(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &pd->obj, XIBB_KIND_PD);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &pd->obj, xibb_mem_pd_cost());
+	if (err)
+		goto err_del;
 	pd->pd = ib_alloc_pd(guest->ibdev, 0);
 	if (IS_ERR(pd->pd)) {
 		err = PTR_ERR(pd->pd);

@@ -144,9 +144,19 @@ int xibb_create_qp(struct xibb_guest *guest,
 	qp->rq_log_nslots = r->rq_log_nslots;
 	INIT_LIST_HEAD(&qp->mcast);
 
+	ia.cap.max_send_wr = le32_to_cpu(r->cap.max_send_wr);
+	ia.cap.max_recv_wr = le32_to_cpu(r->cap.max_recv_wr);
+	ia.cap.max_send_sge = le32_to_cpu(r->cap.max_send_sge);
+	ia.cap.max_recv_sge = le32_to_cpu(r->cap.max_recv_sge);
+	ia.cap.max_inline_data = le32_to_cpu(r->cap.max_inline_data);
+
 	err = xibb_obj_add(guest, &qp->obj, XIBB_KIND_QP);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &qp->obj,
+				  xibb_mem_qp_cost(&ia.cap, !qp->srq));
+	if (err)
+		goto err_del;
 	err = xa_insert(&qp->uc->db_xa, qp->db_index, &qp->obj, GFP_KERNEL);
 	if (err) {
 		err = err == -EBUSY ? -EEXIST : err;
@@ -169,11 +179,6 @@ int xibb_create_qp(struct xibb_guest *guest,
 	ia.srq = qp->srq ? qp->srq->srq : NULL;
 	ia.qp_type = r->qp_type;
 	ia.sq_sig_type = r->sq_sig_all ? IB_SIGNAL_ALL_WR : IB_SIGNAL_REQ_WR;
-	ia.cap.max_send_wr = le32_to_cpu(r->cap.max_send_wr);
-	ia.cap.max_recv_wr = le32_to_cpu(r->cap.max_recv_wr);
-	ia.cap.max_send_sge = le32_to_cpu(r->cap.max_send_sge);
-	ia.cap.max_recv_sge = le32_to_cpu(r->cap.max_recv_sge);
-	ia.cap.max_inline_data = le32_to_cpu(r->cap.max_inline_data);
 	qp->qp = ib_create_qp(qp->pd->pd, &ia);
 	if (IS_ERR(qp->qp)) {
 		err = PTR_ERR(qp->qp);

@@ -60,6 +60,11 @@ int xibb_create_srq(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &srq->obj, XIBB_KIND_SRQ);
 	if (err)
 		goto err_free;
+	err = xibb_mem_obj_charge(guest, &srq->obj,
+				  xibb_mem_srq_cost(le32_to_cpu(r->max_wr),
+						    le32_to_cpu(r->max_sge)));
+	if (err)
+		goto err_del;
 	err = xa_insert(&uc->db_xa, srq->db_index, &srq->obj, GFP_KERNEL);
 	if (err) {
 		err = err == -EBUSY ? -EEXIST : err;
@@ -156,6 +161,7 @@ int xibb_resize_srq(struct xibb_guest *guest,
 	struct xibb_srq *srq = xibb_srq_find(guest, le32_to_cpu(r->srq));
 	u32 max_wr = le32_to_cpu(r->max_wr);
 	struct xibb_gmap buf = {};
+	u64 cost;
 	int err;
 
 	if (!srq)
@@ -164,14 +170,23 @@ int xibb_resize_srq(struct xibb_guest *guest,
 		return -EOPNOTSUPP;
 	if (r->wqe_shift != srq->wqe_shift)
 		return -EINVAL;
-	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
+	/* Both queues exist for a while: the new one is charged first. */
+	cost = xibb_mem_srq_cost(max_wr, srq->max_sge);
+	err = xibb_mem_charge(guest, cost);
 	if (err)
 		return err;
+	err = xibb_gmap_pgdir(guest, &r->pgdir, false, &buf);
+	if (err)
+		goto out_uncharge;
 	err = xibb_engine_srq_move(guest, srq, &buf, r->log_nslots, max_wr);
 	/* The old buffer on success, the new one on failure. */
 	xibb_gmap_unmap(guest, &buf);
-	if (!err)
+	if (!err) {
 		rsp->u.resize_srq.max_wr = cpu_to_le32(max_wr);
+		swap(cost, srq->obj.mem);
+	}
+out_uncharge:
+	xibb_mem_uncharge(guest, cost);
 	return err;
 }
 

@@ -52,6 +52,34 @@ XIBB_STAT_ATTR(reg_qp_resets);
 XIBB_STAT_ATTR(gid_refused);
 XIBB_STAT_ATTR(engine_passes);
 XIBB_STAT_ATTR(engine_sleeps);
+XIBB_STAT_ATTR(mem_refused);
+
+/*
+ * Not counters: the Dom0 memory the guest's shadow objects take now and
+ * may take (mem.c), KiB.
+ */
+static ssize_t mem_used_kib_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct xibb_guest *guest = dev_get_drvdata(dev);
+
+	if (!guest)
+		return -ENODEV;
+	return sysfs_emit(buf, "%llu\n",
+			  DIV_ROUND_UP_ULL(READ_ONCE(guest->mem_used), 1024));
+}
+static DEVICE_ATTR_RO(mem_used_kib);
+
+static ssize_t mem_quota_kib_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct xibb_guest *guest = dev_get_drvdata(dev);
+
+	if (!guest)
+		return -ENODEV;
+	return sysfs_emit(buf, "%u\n", guest->quota.mem_kib);
+}
+static DEVICE_ATTR_RO(mem_quota_kib);
 
 static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_requests.attr,
@@ -70,6 +98,9 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_gid_refused.attr,
 	&dev_attr_engine_passes.attr,
 	&dev_attr_engine_sleeps.attr,
+	&dev_attr_mem_refused.attr,
+	&dev_attr_mem_used_kib.attr,
+	&dev_attr_mem_quota_kib.attr,
 	NULL
 };
 

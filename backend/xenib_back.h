@@ -46,6 +46,8 @@ extern unsigned int xibb_def_quota_ah;
 extern unsigned int xibb_def_quota_pinned_pages;
 extern unsigned int xibb_def_quota_cqe;
 extern unsigned int xibb_def_quota_qp_wr;
+extern unsigned int xibb_def_quota_mem_kib;
+extern unsigned long xibb_mem_budget_kib;
 
 /* Runs every guest's command work (main.c). */
 extern struct workqueue_struct *xibb_wq;
@@ -90,11 +92,14 @@ enum xibb_kind {
  * @kind: enum xibb_kind
  * @users: objects that name this one (a QP names its PD, CQs, SRQ, ...);
  *	a destroy request for an object with users answers EBUSY
+ * @mem: Dom0 memory charged for the object (mem.c), released by
+ *	xibb_obj_del()
  */
 struct xibb_obj {
 	u32 handle;
 	u8 kind;
 	u32 users;
+	u64 mem;
 };
 
 /**
@@ -410,6 +415,7 @@ struct xibb_mr {
  * @pinned_pages: guest pages mapped at once, in 4 KiB pages
  * @cqe: CQEs per CQ
  * @qp_wr: work requests per queue
+ * @mem_kib: Dom0 memory the guest's shadow objects may take, KiB (mem.c)
  */
 struct xibb_quota {
 	u32 pd;
@@ -421,6 +427,7 @@ struct xibb_quota {
 	u32 pinned_pages;
 	u32 cqe;
 	u32 qp_wr;
+	u32 mem_kib;
 };
 
 /**
@@ -443,6 +450,7 @@ struct xibb_quota {
  *	not give the guest (ah.c)
  * @engine_passes: passes of the data engine that found work
  * @engine_sleeps: times the data engine went to sleep
+ * @mem_refused: requests refused for the Dom0 memory budget (mem.c)
  */
 struct xibb_stats {
 	atomic64_t requests;
@@ -461,6 +469,7 @@ struct xibb_stats {
 	atomic64_t gid_refused;
 	atomic64_t engine_passes;
 	atomic64_t engine_sleeps;
+	atomic64_t mem_refused;
 };
 
 struct xibb_eng_scratch;
@@ -542,6 +551,8 @@ struct xibb_engine {
  * @gen: generation of the next handle
  * @nr_objs: objects per kind, against the quotas
  * @pinned: guest pages mapped now, against quota.pinned_pages
+ * @mem_used: Dom0 memory charged to the guest, octets, against
+ *	quota.mem_kib (mem.c)
  * @reg_cq: private CQ of the PDs' REG_MR QPs
  * @lkeys: the guest's registered MRs by lkey, the only local keys its
  *	WQEs may name (changed under obj_lock and the engine lock; the
@@ -593,6 +604,7 @@ struct xibb_guest {
 	u8 gen;
 	u32 nr_objs[XIBB_KIND_COUNT];
 	u32 pinned;
+	u64 mem_used;
 	struct ib_cq *reg_cq;
 	struct xarray lkeys;
 	struct ib_pd *poison_pd;
@@ -639,6 +651,22 @@ int xibb_guest_attach_device(struct xibb_guest *guest);
 void xibb_guest_release_device(struct xibb_guest *guest, bool fatal);
 int xibb_client_init(void);
 void xibb_client_exit(void);
+
+/* mem.c */
+u64 xibb_mem_budget(void);
+u64 xibb_mem_global_used(void);
+u32 xibb_mem_def_quota_kib(void);
+int xibb_mem_charge(struct xibb_guest *guest, u64 bytes);
+void xibb_mem_uncharge(struct xibb_guest *guest, u64 bytes);
+int xibb_mem_obj_charge(struct xibb_guest *guest, struct xibb_obj *obj,
+			u64 bytes);
+u64 xibb_mem_qp_cost(const struct ib_qp_cap *cap, bool has_rq);
+u64 xibb_mem_cq_cost(u32 cqe);
+u64 xibb_mem_srq_cost(u32 max_wr, u32 max_sge);
+u64 xibb_mem_mr_cost(u32 npages);
+u64 xibb_mem_pd_cost(void);
+u64 xibb_mem_small_cost(void);
+u64 xibb_mem_page_cost(void);
 
 /* gmap.c */
 int xibb_gmap_pgdir(struct xibb_guest *guest,

@@ -27,6 +27,8 @@ const struct xenib_quota_key xenib_quota_keys[XENIB_NR_QUOTAS] = {
 	  "guest pages mapped and pinned for MRs and queues" },
 	{ "cqe", "quota-cqe", "entries of one CQ" },
 	{ "qp-wr", "quota-qp-wr", "work requests of one QP queue" },
+	{ "mem-kib", "quota-mem-kib",
+	  "Dom0 memory for the guest's shadow objects, KiB" },
 };
 
 /*

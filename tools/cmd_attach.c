@@ -51,6 +51,10 @@ const char cmd_attach_help[] =
 	"                    pinned-pages         guest pages pinned for MRs and queues\n"
 	"                    cqe                  entries of one CQ\n"
 	"                    qp-wr                work requests of one QP queue\n"
+	"                    mem-kib              Dom0 memory the guest's shadow\n"
+	"                                         objects may take, KiB (beyond:\n"
+	"                                         EDQUOT; default: the backend's\n"
+	"                                         quota_mem_kib, half its budget)\n"
 	"\n"
 	XENIB_DOMAIN_HELP
 	"\n"

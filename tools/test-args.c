@@ -106,6 +106,8 @@ static const struct attach_case attach_cases[] = {
 	{ "attach 5 --quota quota-pinned-pages=262144", 0, 5, 0, 1, "rxe0", 6, 262144 },
 	{ "attach 5 --quota qp-wr=4294967295", 0, 5, 0, 1, "rxe0", 8, 4294967295u },
 	{ "attach 5 --quota cqe=0", 0, 5, 0, 1, "rxe0", 7, 0 },
+	{ "attach 5 --quota mem-kib=65536", 0, 5, 0, 1, "rxe0", 9, 65536 },
+	{ "attach 5 --quota quota-mem-kib=1", 0, 5, 0, 1, "rxe0", 9, 1 },
 	{ "attach 32751", 0, 32751, 0, 1, "rxe0", -1, 0 },
 	{ "attach", -1, 0, 0, 0, NULL, -1, 0 },
 	{ "attach 0", -1, 0, 0, 0, NULL, -1, 0 },

@@ -420,14 +420,16 @@ static void test_attach(void)
 	CHECK(run(cmd_attach, "attach 5 --bogus") == XENIB_EXIT_FAIL);
 
 	commits = 0;
-	CHECK(run(cmd_attach, "attach 5 --quota qp=64 --quota pinned-pages=1000") ==
+	CHECK(run(cmd_attach,
+		  "attach 5 --quota qp=64 --quota pinned-pages=1000 --quota mem-kib=4096") ==
 	      XENIB_EXIT_OK);
 	CHECK(commits == 1);
 	CHECK(is(BE5 "/frontend", FE5) && is(BE5 "/frontend-id", "5") &&
 	      is(BE5 "/online", "1") && is(BE5 "/state", "1") &&
 	      is(BE5 "/rdma-device", "rxe0") && is(BE5 "/rdma-port", "1") &&
 	      is(BE5 "/quota-qp", "64") &&
-	      is(BE5 "/quota-pinned-pages", "1000") && !val(BE5 "/quota-pd") &&
+	      is(BE5 "/quota-pinned-pages", "1000") &&
+	      is(BE5 "/quota-mem-kib", "4096") && !val(BE5 "/quota-pd") &&
 	      !val(BE5 "/gid-indexes"));
 	CHECK(is(FE5 "/backend", BE5) && is(FE5 "/backend-id", "0") &&
 	      is(FE5 "/state", "1"));

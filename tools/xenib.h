@@ -68,7 +68,7 @@ struct xenib_quota_key {
 	const char *help;
 };
 
-#define XENIB_NR_QUOTAS		9
+#define XENIB_NR_QUOTAS		10
 
 /*
  * Every command that takes a DOMAIN argument has these two: a number sets

@@ -142,3 +142,99 @@ xenib-attack -d rxe0 -g 0 gids 2>&1 | grep -E '^case gids\.[01]:|^FAIL|passed,'"
 		bad "attack: GID index allow-list ($G1 --gid-index 0)" "native rc $nrc: $(echo "$nat" | oneline); $G1 rc $grc (gid-indexes '${gkey}'): $(echo "$gout" | oneline); re-attach rc $rrc"
 	fi
 fi
+
+# Dom0 memory (hole 3): both guests at once create CQs and RC QPs of
+# 16384 entries until the backend refuses (xenib-attack hog).  Each must
+# end with EDQUOT, Dom0 must stay alive, what Dom0 lost meanwhile must be
+# within what the backend charged (x 1.5 + 32 MiB: the estimate is not
+# below the real cost), and everything must come back when they free it.
+# Then the global budget is lowered to one guest's quota: the two together
+# must stay within it.  ATTACK_HOG_CAP=N stops each guest at N pairs (for
+# showing an unfixed backend without taking Dom0 down).
+attack_mem() {	# the backend's debugfs "mem": "USED BUDGET" in KiB
+	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+awk '{ v[\$1] = \$2 } END { print v[\"used_kib\"] + 0, v[\"budget_kib\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
+}
+attack_dom0_used() {	# KiB of Dom0 RAM in use (MemTotal - MemAvailable)
+	L run dom0 "awk '/^MemTotal:/ { t = \$2 } /^MemAvailable:/ { a = \$2 } END { print t - a }' /proc/meminfo" 2>/dev/null | tr -d '\r'
+}
+attack_refused() {	# mem_refused of both guests together
+	local g v n=0
+	for g in $G1 $G2; do
+		v=$(stat_of "${DOMID[$g]}" mem_refused 2>/dev/null | tr -d '\r')
+		[[ $v =~ ^[0-9]+$ ]] && n=$((n + v))
+	done
+	echo $n
+}
+attack_hog() {	# TAG: both guests hog; sets hog_out, hog_rc, hog_held, hog_used
+	local g
+	for g in $G1 $G2; do
+		L run "$g" "rm -f /tmp/hog.out /tmp/hog.stop /tmp/hog.rc
+(timeout 900 xenib-attack -d xenib0 -g 0 -s ${ATTACK_HOG_CAP:-0} -o /tmp/hog.out -f /tmp/hog.stop -w 600 hog >/tmp/hog.log 2>&1; echo \$? >/tmp/hog.rc) </dev/null >/dev/null 2>&1 &" >/dev/null 2>&1
+	done
+	hog_out=
+	for g in $G1 $G2; do
+		hog_out+="$g $(LAB_TIMEOUT=700 L run "$g" "for i in \$(seq 1200); do [ -s /tmp/hog.out ] && break; sleep 0.5; done; cat /tmp/hog.out" 2>&1 | tr -d '\r' | oneline); "
+	done
+	# Held: what Dom0 lost and what the backend charged.
+	hog_held=$(attack_dom0_used)
+	hog_used=$(attack_mem)
+	hog_alive=$(L run dom0 "echo alive" 2>&1 | tr -d '\r')
+	hog_gused=
+	for g in $G1 $G2; do
+		hog_gused+="$g $(stat_of "${DOMID[$g]}" mem_used_kib 2>/dev/null | tr -d '\r')/$(stat_of "${DOMID[$g]}" mem_quota_kib 2>/dev/null | tr -d '\r') KiB; "
+	done
+	hog_rc=0
+	for g in $G1 $G2; do
+		L run "$g" "touch /tmp/hog.stop" >/dev/null 2>&1
+	done
+	for g in $G1 $G2; do
+		LAB_TIMEOUT=400 L run "$g" "for i in \$(seq 600); do [ -s /tmp/hog.rc ] && break; sleep 0.5; done
+grep -E '^FAIL' /tmp/hog.log | head -n 4
+exit \$(cat /tmp/hog.rc 2>/dev/null || echo 1)" >/tmp/hog.$g.log 2>&1 || { hog_rc=1; hog_out+="$g: $(oneline </tmp/hog.$g.log); "; }
+	done
+}
+
+if [ "$ngu_int" -ge 2 ]; then
+	t0=$(date +%s.%N)
+	mr0=$(attack_refused)
+	read -r m0 budget <<<"$(attack_mem)"
+	d0=$(attack_dom0_used)
+	attack_hog
+	read -r m1 _ <<<"$hog_used"
+	sleep 2
+	read -r m2 _ <<<"$(attack_mem)"
+	d2=$(attack_dom0_used)
+	mr1=$(attack_refused)
+	lost=$((hog_held - d0))
+	charged=$((m1 - m0))
+	if [ "$hog_rc" = 0 ] && [ "$hog_alive" = alive ] &&
+		[ "$(echo "$hog_out" | grep -o ' EDQUOT' | wc -l)" = 2 ] &&
+		[ "$mr1" -gt "$mr0" ] && [ "$m1" -le "$budget" ] && [ "$m2" = "$m0" ] &&
+		[ "$lost" -le $((charged * 3 / 2 + 32768)) ] &&
+		[ $((d2 - d0)) -le 32768 ]; then
+		ok "attack: Dom0 memory budget, both guests hogging" "$(elapsed "$t0") s; $hog_out charged $((charged / 1024)) MiB ($hog_gused global budget $((budget / 1024)) MiB), Dom0 lost $((lost / 1024)) MiB meanwhile, $(((d2 - d0) / 1024)) MiB after; mem_refused +$((mr1 - mr0))"
+	else
+		bad "attack: Dom0 memory budget, both guests hogging" "rc $hog_rc, dom0 '${hog_alive}'; $hog_out charged ${m0}->${m1}->${m2} KiB of $budget ($hog_gused); Dom0 used $d0 -> $hog_held -> $d2 KiB; mem_refused $mr0 -> $mr1"
+	fi
+
+	# The global budget: one guest's quota for the two of them.
+	t0=$(date +%s.%N)
+	q1=$(stat_of "${DOMID[$G1]}" mem_quota_kib 2>/dev/null | tr -d '\r')
+	if [[ $q1 =~ ^[0-9]+$ ]] && L run dom0 "echo $((m0 + q1)) >/sys/module/xen_ibback/parameters/mem_budget_kib" >/dev/null 2>&1; then
+		attack_hog
+		L run dom0 "echo 0 >/sys/module/xen_ibback/parameters/mem_budget_kib" >/dev/null 2>&1
+		read -r m1 b1 <<<"$hog_used"
+		sleep 2
+		read -r m2 _ <<<"$(attack_mem)"
+		if [ "$hog_rc" = 0 ] && [ "$hog_alive" = alive ] && [ "$b1" = $((m0 + q1)) ] &&
+			[ "$(echo "$hog_out" | grep -o ' EDQUOT' | wc -l)" = 2 ] &&
+			[ "$m1" -le "$b1" ] && [ "$m1" -gt "$m0" ] && [ "$m2" = "$m0" ]; then
+			ok "attack: Dom0 memory budget, global limit" "$(elapsed "$t0") s; budget set to $((b1 / 1024)) MiB (one guest's quota): $hog_out together $(((m1 - m0) / 1024)) MiB ($hog_gused)"
+		else
+			bad "attack: Dom0 memory budget, global limit" "rc $hog_rc, dom0 '${hog_alive}'; budget $b1 (want $((m0 + q1))); $hog_out charged ${m0}->${m1}->${m2} KiB ($hog_gused)"
+		fi
+	else
+		bad "attack: Dom0 memory budget, global limit" "no mem_quota_kib ('$q1') or mem_budget_kib not writable"
+	fi
+fi

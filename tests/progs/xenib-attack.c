@@ -105,20 +105,23 @@ struct key {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids\n"
+		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids|hog\n"
 		"  keys    probes with local keys that are not ours (see the source)\n"
 		"  hold    registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
 		"  regqp   RDMA WRITEs at other QPs (-s sweep, -f targets)\n"
 		"  regloop registers and deregisters until -f FILE exists\n"
 		"  gids    uses each GID index; -a LIST: the allowed ones\n"
+		"  hog     creates CQs and RC QPs of 16384 entries until refused\n"
+		"          (-s N: at most N), writes \"N ERRNO\" to -o FILE, holds\n"
+		"          them until -f FILE exists or -w SEC\n"
 		"  -a LIST  gids: allowed GID indexes, N[,N]... (default: all)\n"
 		"  -d DEV   verbs device (default: the first)\n"
 		"  -g GIDX  GID index (default 0)\n"
 		"  -s N     keys: N never-registered keys next to ours (default 0);\n"
-		"           regqp: the N QPNs below ours, at PSN 0\n"
+		"           regqp: the N QPNs below ours, at PSN 0; hog: at most N\n"
 		"  -f FILE  keys: more keys, lines \"KEY ADDR LABEL\" (hex);\n"
 		"           regqp: targets, lines \"QPN PSN LABEL\" (hex);\n"
-		"           regloop: stop when FILE exists\n"
+		"           regloop, hog: stop when FILE exists\n"
 		"  -r FILE  keys, regqp: created when ready for -f\n"
 		"  -w SEC   keys, regqp: wait for -f; hold: how long;\n"
 		"           regloop: at most (default 60)\n"
@@ -826,6 +829,89 @@ static int mode_regloop(const char *stop, const char *ready,
 	return 0;
 }
 
+/*
+ * hog: takes as much of Dom0's memory as the backend lets one guest take,
+ * the way a hostile process would: pairs of a CQ of HOG_CQE entries and an
+ * RC QP of HOG_WR work requests each way, until a creation fails (or -s N
+ * pairs exist).  Writes "N ERRNO-NAME" to -o FILE when done, holds the
+ * objects until -f FILE exists (or -w SEC), then frees them.  Passes if
+ * the creation that failed failed with EDQUOT, or the -s cap was reached.
+ */
+#define HOG_WR		16384
+#define HOG_CQE		16384
+#define HOG_MAX		400
+
+static int mode_hog(const char *out, const char *stop, unsigned int wait_s,
+		    unsigned int cap)
+{
+	static struct ibv_qp *qps[HOG_MAX];
+	static struct ibv_cq *cqs[HOG_MAX];
+	double t_end = xt_now_us() + wait_s * 1e6;
+	unsigned int n = 0, i, max = cap ? cap : HOG_MAX;
+	struct ibv_device_attr da;
+	const char *what = "";
+	struct stat st;
+	int err = 0;
+	FILE *f;
+
+	if (ibv_query_device(ctx, &da)) {
+		xt_fail("ibv_query_device: %s", strerror(errno));
+		return 0;
+	}
+	while (n < max) {
+		struct ibv_qp_init_attr ia = {
+			.qp_type = IBV_QPT_RC,
+			.cap = {
+				.max_send_wr = HOG_WR < da.max_qp_wr ? HOG_WR :
+					       (uint32_t)da.max_qp_wr,
+				.max_recv_wr = HOG_WR < da.max_qp_wr ? HOG_WR :
+					       (uint32_t)da.max_qp_wr,
+				.max_send_sge = 1,
+				.max_recv_sge = 1,
+			},
+		};
+
+		cqs[n] = ibv_create_cq(ctx, HOG_CQE < da.max_cqe ? HOG_CQE :
+				       da.max_cqe, NULL, NULL, 0);
+		if (!cqs[n]) {
+			err = errno;
+			what = "CQ";
+			break;
+		}
+		ia.send_cq = ia.recv_cq = cqs[n];
+		qps[n] = ibv_create_qp(pd, &ia);
+		if (!qps[n]) {
+			err = errno;
+			what = "QP";
+			ibv_destroy_cq(cqs[n]);
+			break;
+		}
+		n++;
+	}
+	printf("hog: %u CQs of %d CQEs and RC QPs of %d WRs, then %s%s%s\n",
+	       n, HOG_CQE, HOG_WR, what, *what ? ": " : "",
+	       err ? strerror(err) : "cap reached");
+	fflush(stdout);
+	if (out) {
+		f = fopen(out, "w");
+		if (f) {
+			fprintf(f, "%u %s\n", n, err == EDQUOT ? "EDQUOT" :
+				err ? strerror(err) : "cap");
+			fclose(f);
+		}
+	}
+	while (stop && stat(stop, &st) && xt_now_us() < t_end)
+		usleep(200000);
+	for (i = 0; i < n; i++) {
+		xt_check(!ibv_destroy_qp(qps[i]), "destroy QP %u", i);
+		xt_check(!ibv_destroy_cq(cqs[i]), "destroy CQ %u", i);
+	}
+	xt_check(err == EDQUOT || (!err && cap),
+		 "creation ended with %s, not EDQUOT",
+		 err ? strerror(err) : "nothing");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = NULL, *file = NULL, *ready = NULL, *out = NULL;
@@ -888,6 +974,8 @@ int main(int argc, char **argv)
 		mode_gids(allow);
 	} else if (!strcmp(argv[optind], "regloop")) {
 		mode_regloop(file, out, wait_s);
+	} else if (!strcmp(argv[optind], "hog")) {
+		mode_hog(out, file, wait_s, sweep);
 	} else if (!strcmp(argv[optind], "keys")) {
 		mode_keys(file, ready, wait_s, sweep, writes);
 	} else {

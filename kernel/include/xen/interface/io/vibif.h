@@ -148,6 +148,18 @@
  *      Notes:          Most work requests in one send queue, receive queue or
  *                      shared receive queue.
  *
+ * quota-mem-kib
+ *      Values:         <uint32_t>  (KiB)
+ *      Default Value:  backend module parameter (quota_mem_kib; 0: half of
+ *                      the backend's global budget, mem_budget_kib)
+ *      Written by:     toolstack.
+ *      Notes:          Most memory of the backend's domain that the guest's
+ *                      shadow objects, their engine state and the mappings
+ *                      of its pages may take at once, as the backend
+ *                      estimates it.  A request that would exceed it, or
+ *                      the backend's budget over every guest, answers
+ *                      XEN_VIBIF_EDQUOT.
+ *
  *------------------ Written by the backend ----------------------------------
  *
  * versions

@@ -76,19 +76,25 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 				  xibb_mem_page_cost());
 	if (err)
 		goto err_del;
+	err = xibb_gref_claim(guest, &ref, 1);
+	if (err)
+		goto err_del;
 	/* xenbus_map_ring_valloc() reports failures with xenbus_dev_error(). */
 	err = xenbus_map_ring_valloc(guest->xbdev, &ref, 1, &addr);
 	if (err) {
 		err = -EFAULT;
-		goto err_del;
+		goto err_release;
 	}
 	uc->db = addr;
+	uc->db_ref = ref;
 	guest->pinned++;
 	xibb_engine_uc_add(guest, uc);
 	xibb_obj_publish(guest, &uc->obj);
 	rsp->u.handle.handle = cpu_to_le32(uc->obj.handle);
 	return 0;
 
+err_release:
+	xibb_gref_release(guest, &ref, 1);
 err_del:
 	xibb_obj_del(guest, &uc->obj);
 err_free:
@@ -110,6 +116,7 @@ void xibb_ucontext_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 	xibb_engine_uc_del(guest, uc);
 	xibb_obj_del(guest, obj);
 	xenbus_unmap_ring_vfree(guest->xbdev, uc->db);
+	xibb_gref_release(guest, &uc->db_ref, 1);
 	guest->pinned--;
 	xa_destroy(&uc->db_xa);
 	kfree(uc);

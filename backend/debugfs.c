@@ -177,12 +177,17 @@ void xibb_debugfs_remove(struct xibb_guest *guest)
 	guest->debugfs = NULL;
 }
 
-/* "mem": the Dom0 memory budget over every guest (mem.c), KiB. */
+/*
+ * "mem": the Dom0 memory budget over every guest (mem.c), KiB, and the
+ * guest pages mapped against max_mapped_pages (gmap.c).
+ */
 static int xibb_dbg_mem_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "used_kib %llu\nbudget_kib %llu\n",
 		   DIV_ROUND_UP_ULL(xibb_mem_global_used(), 1024),
 		   xibb_mem_budget() >> 10);
+	seq_printf(m, "mapped_pages %ld\nmax_mapped_pages %u\n",
+		   xibb_gmap_mapped(), READ_ONCE(xibb_max_mapped_pages));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xibb_dbg_mem);

@@ -15,6 +15,14 @@
  * A grant that fails to map fails the whole directory with -EFAULT,
  * leaving nothing mapped.
  *
+ * Each mapping takes an entry of this domain's maptrack table in Xen,
+ * which every backend here shares: a guest that could map one grant any
+ * number of times, or guests together mapping without bound, would leave
+ * netback and blkback none.  So a guest maps each of its grant
+ * references at most once at a time (guest->grefs; a repeat answers
+ * -EINVAL: a frontend grants every page of every directory anew), and all
+ * guests together at most max_mapped_pages pages (-EDQUOT).
+ *
  * Copyright (c) 2025 The xenib authors.
  */
 
@@ -27,6 +35,88 @@
 
 /* Grant operations per hypercall batch. */
 #define XIBB_MAP_BATCH	32
+
+/* Guest pages mapped now, over every guest, against max_mapped_pages. */
+static atomic_long_t xibb_mapped = ATOMIC_LONG_INIT(0);
+
+/**
+ * xibb_gmap_mapped() - guest pages mapped now, over every guest
+ *
+ * Context: any.
+ */
+long xibb_gmap_mapped(void)
+{
+	return atomic_long_read(&xibb_mapped);
+}
+
+/* Counts @n pages against max_mapped_pages; -EDQUOT beyond. */
+static int xibb_mapped_get(struct xibb_guest *guest, u32 n)
+{
+	if (atomic_long_add_return(n, &xibb_mapped) >
+	    READ_ONCE(xibb_max_mapped_pages)) {
+		atomic_long_sub(n, &xibb_mapped);
+		atomic64_inc(&guest->stats.map_refused);
+		return -EDQUOT;
+	}
+	return 0;
+}
+
+/**
+ * xibb_gref_claim() - note grant references as mapped by the guest
+ * @guest: the guest
+ * @refs: references about to be mapped
+ * @n: how many
+ *
+ * Also counts them against max_mapped_pages.
+ *
+ * Return: 0; -EINVAL if @refs names one twice or one the guest has mapped
+ * already (counted in dup_grefs); -EDQUOT beyond max_mapped_pages;
+ * -ENOMEM.  Nothing is claimed on failure.
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n)
+{
+	u32 i;
+	int err;
+
+	err = xibb_mapped_get(guest, n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		err = xa_insert(&guest->grefs, refs[i], xa_mk_value(1),
+				GFP_KERNEL);
+		if (err)
+			break;
+	}
+	if (!err)
+		return 0;
+	if (err == -EBUSY) {
+		atomic64_inc(&guest->stats.dup_grefs);
+		err = -EINVAL;
+	}
+	while (i--)
+		xa_erase(&guest->grefs, refs[i]);
+	atomic_long_sub(n, &xibb_mapped);
+	return err;
+}
+
+/**
+ * xibb_gref_release() - undo xibb_gref_claim()
+ * @guest: the guest
+ * @refs: references xibb_gref_claim() accepted, now unmapped
+ * @n: how many
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+void xibb_gref_release(struct xibb_guest *guest, const u32 *refs, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		xa_erase(&guest->grefs, refs[i]);
+	atomic_long_sub(n, &xibb_mapped);
+}
 
 static unsigned long xibb_page_vaddr(struct page *page)
 {
@@ -172,7 +262,9 @@ static int xibb_gmap_collect(struct xibb_guest *guest,
  * @map: filled on success (zeroed by the caller)
  *
  * Return: 0; -EDQUOT if the pages exceed the guest's
- * quota-pinned-pages or the Dom0 memory budget (mem.c); -EFAULT if a grant cannot be mapped; -ENOMEM.
+ * quota-pinned-pages, the Dom0 memory budget (mem.c) or max_mapped_pages;
+ * -EINVAL if the directory names a grant reference twice or one the
+ * guest has mapped already; -EFAULT if a grant cannot be mapped; -ENOMEM.
  *
  * Context: process context, guest->obj_lock held.
  */
@@ -204,24 +296,29 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 	err = xibb_gmap_collect(guest, pgdir, refs);
 	if (err)
 		goto err_free;
+	err = xibb_gref_claim(guest, refs, npages);
+	if (err)
+		goto err_free;
 
 	err = gnttab_alloc_pages(npages, map->pages);
 	if (err) {
 		err = -ENOMEM;
-		goto err_free;
+		goto err_release;
 	}
 	map->readonly = readonly;
 	err = xibb_gmap_map_n(guest, map, refs, npages);
 	if (err)
 		goto err_free_pages;
 	map->npages = npages;
+	map->refs = refs;
 	map->vaddr = page_address(map->pages[0]);
 	guest->pinned += npages;
-	kvfree(refs);
 	return 0;
 
 err_free_pages:
 	gnttab_free_pages(npages, map->pages);
+err_release:
+	xibb_gref_release(guest, refs, npages);
 err_free:
 	kvfree(map->handles);
 	kvfree(map->pages);
@@ -249,7 +346,9 @@ void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map)
 	xibb_gmap_unmap_n(map, map->npages);
 	gnttab_free_pages(map->npages, map->pages);
 	guest->pinned -= min(guest->pinned, map->npages);
+	xibb_gref_release(guest, map->refs, map->npages);
 	xibb_mem_uncharge(guest, map->npages * xibb_mem_page_cost());
+	kvfree(map->refs);
 	kvfree(map->handles);
 	kvfree(map->pages);
 	memset(map, 0, sizeof(*map));

@@ -89,7 +89,9 @@ bool xibb_guest_gid_ok(const struct xibb_guest *guest, u32 index)
 /*
  * The default quota-pinned-pages: the module parameter, or if that is 0
  * the guest's maximum memory (so it can register all of it, queues
- * included), or 65536 pages (256 MiB) if xenstore does not say.
+ * included), or 65536 pages (256 MiB) if xenstore does not say; and not
+ * more than half of max_mapped_pages, so that no one guest takes every
+ * mapping all guests may have.
  */
 static unsigned int xibb_def_pinned_pages(struct xenbus_device *dev)
 {
@@ -103,8 +105,9 @@ static unsigned int xibb_def_pinned_pages(struct xenbus_device *dev)
 		 dev->otherend_id);
 	kib = xenbus_read_unsigned(path, "static-max", 0);
 	if (!kib)
-		return 65536;
-	return min_t(u64, kib / (PAGE_SIZE / 1024), U32_MAX);
+		kib = 65536 * (PAGE_SIZE / 1024);
+	return min_t(u64, kib / (PAGE_SIZE / 1024),
+		     READ_ONCE(xibb_max_mapped_pages) / 2);
 }
 
 /**
@@ -134,6 +137,7 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	spin_lock_init(&guest->evt_lock);
 	xa_init_flags(&guest->objs, XA_FLAGS_ALLOC1);
 	xa_init(&guest->lkeys);
+	xa_init(&guest->grefs);
 	INIT_WORK(&guest->cmd_work, xibb_cmd_work);
 	xibb_engine_init(guest);
 
@@ -194,6 +198,7 @@ void xibb_guest_free(struct xibb_guest *guest)
 	xibb_guest_disconnect(guest);
 	xa_destroy(&guest->objs);
 	xa_destroy(&guest->lkeys);
+	xa_destroy(&guest->grefs);
 	kfree(guest);
 }
 

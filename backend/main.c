@@ -76,6 +76,17 @@ module_param_named(quota_qp_wr, xibb_def_quota_qp_wr, uint, 0644);
 MODULE_PARM_DESC(quota_qp_wr,
 		 "default work requests per send/receive queue or SRQ (default 16384)");
 
+/*
+ * Xen gives this domain one maptrack entry per grant it maps, 1024 frames
+ * of them by default (gnttab_max_maptrack_frames: 524288 entries), shared
+ * with every other backend here (netback, blkback): guests' RDMA mappings
+ * may take half.
+ */
+unsigned int xibb_max_mapped_pages = 262144;
+module_param_named(max_mapped_pages, xibb_max_mapped_pages, uint, 0644);
+MODULE_PARM_DESC(max_mapped_pages,
+		 "guest pages all guests together may have mapped at once (default 262144, half of Xen's default maptrack of this domain)");
+
 /* 0: half of the global budget (mem_budget_kib). */
 unsigned int xibb_def_quota_mem_kib;
 module_param_named(quota_mem_kib, xibb_def_quota_mem_kib, uint, 0644);

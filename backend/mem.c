@@ -277,7 +277,8 @@ u64 xibb_mem_small_cost(void)
 /**
  * xibb_mem_page_cost() - Dom0 memory per mapped guest page
  *
- * The page pointer and grant handle of the mapping, and the struct page
+ * The page pointer, grant handle and reference of the mapping with its
+ * entry in the guest's table of mapped references, and the struct page
  * the mapping occupies: with CONFIG_XEN_UNPOPULATED_ALLOC the pages come
  * from unpopulated address space and only their struct page is real
  * memory; without it each mapping takes a ballooned-out page of this
@@ -289,8 +290,11 @@ u64 xibb_mem_small_cost(void)
  */
 u64 xibb_mem_page_cost(void)
 {
+	/* Pointer, handle, reference, its entry in guest->grefs. */
+	u64 track = sizeof(struct page *) + sizeof(grant_handle_t) +
+		    sizeof(u32) + 16;
+
 	if (IS_ENABLED(CONFIG_XEN_UNPOPULATED_ALLOC))
-		return sizeof(struct page *) + sizeof(grant_handle_t) +
-		       sizeof(struct page) + 20;
-	return PAGE_SIZE + sizeof(struct page *) + sizeof(grant_handle_t);
+		return track + sizeof(struct page);
+	return track + PAGE_SIZE;
 }

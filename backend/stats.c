@@ -53,6 +53,8 @@ XIBB_STAT_ATTR(gid_refused);
 XIBB_STAT_ATTR(engine_passes);
 XIBB_STAT_ATTR(engine_sleeps);
 XIBB_STAT_ATTR(mem_refused);
+XIBB_STAT_ATTR(dup_grefs);
+XIBB_STAT_ATTR(map_refused);
 
 /*
  * Not counters: the Dom0 memory the guest's shadow objects take now and
@@ -99,6 +101,8 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_engine_passes.attr,
 	&dev_attr_engine_sleeps.attr,
 	&dev_attr_mem_refused.attr,
+	&dev_attr_dup_grefs.attr,
+	&dev_attr_map_refused.attr,
 	&dev_attr_mem_used_kib.attr,
 	&dev_attr_mem_quota_kib.attr,
 	NULL

@@ -48,6 +48,7 @@ extern unsigned int xibb_def_quota_cqe;
 extern unsigned int xibb_def_quota_qp_wr;
 extern unsigned int xibb_def_quota_mem_kib;
 extern unsigned long xibb_mem_budget_kib;
+extern unsigned int xibb_max_mapped_pages;
 
 /* Runs every guest's command work (main.c). */
 extern struct workqueue_struct *xibb_wq;
@@ -106,6 +107,7 @@ struct xibb_obj {
  * struct xibb_gmap - guest pages mapped into this domain
  * @npages: pages mapped
  * @readonly: mapped read-only
+ * @refs: the guest's grant references, claimed in guest->grefs
  * @pages: the pages (from gnttab_alloc_pages())
  * @handles: grant handles, for the unmap
  * @vaddr: kernel address of the first page (a queue's header); the pages
@@ -114,6 +116,7 @@ struct xibb_obj {
 struct xibb_gmap {
 	u32 npages;
 	bool readonly;
+	u32 *refs;
 	struct page **pages;
 	grant_handle_t *handles;
 	void *vaddr;
@@ -139,6 +142,7 @@ static inline void *xibb_gmap_ptr(const struct xibb_gmap *map, size_t off)
  * struct xibb_ucontext - a guest user context
  * @obj: handle and users
  * @db: the doorbell page (hostile: hints only)
+ * @db_ref: its grant reference, claimed in guest->grefs
  * @db_xa: QPs and SRQs by doorbell index (the engine's lookup; also makes
  *	db indices unique); entries are erased under the engine lock
  * @eng_node: entry in the engine's context list (engine lock)
@@ -147,6 +151,7 @@ static inline void *xibb_gmap_ptr(const struct xibb_gmap *map, size_t off)
 struct xibb_ucontext {
 	struct xibb_obj obj;
 	struct xenib_db_page *db;
+	u32 db_ref;
 	struct xarray db_xa;
 	struct list_head eng_node;
 	u32 eng_seq;
@@ -451,6 +456,10 @@ struct xibb_quota {
  * @engine_passes: passes of the data engine that found work
  * @engine_sleeps: times the data engine went to sleep
  * @mem_refused: requests refused for the Dom0 memory budget (mem.c)
+ * @dup_grefs: page lists refused for naming a grant reference twice, or
+ *	one the guest has mapped already (gmap.c)
+ * @map_refused: page lists refused for the global cap on mapped pages,
+ *	max_mapped_pages (gmap.c)
  */
 struct xibb_stats {
 	atomic64_t requests;
@@ -470,6 +479,8 @@ struct xibb_stats {
 	atomic64_t engine_passes;
 	atomic64_t engine_sleeps;
 	atomic64_t mem_refused;
+	atomic64_t dup_grefs;
+	atomic64_t map_refused;
 };
 
 struct xibb_eng_scratch;
@@ -557,6 +568,8 @@ struct xibb_engine {
  * @lkeys: the guest's registered MRs by lkey, the only local keys its
  *	WQEs may name (changed under obj_lock and the engine lock; the
  *	engine reads it under the engine lock)
+ * @grefs: the grant references of the guest's pages mapped now (queues,
+ *	MRs, doorbell pages), each at most once (gmap.c; obj_lock)
  * @poison_pd: a private PD that no guest object is in
  * @poison_mr: an MR of @poison_pd that is never registered: its lkey is
  *	what the engine gives the device instead of a key the guest does
@@ -607,6 +620,7 @@ struct xibb_guest {
 	u64 mem_used;
 	struct ib_cq *reg_cq;
 	struct xarray lkeys;
+	struct xarray grefs;
 	struct ib_pd *poison_pd;
 	struct ib_mr *poison_mr;
 	struct ib_event_handler event_handler;
@@ -675,6 +689,9 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 void xibb_gmap_read(const struct xibb_gmap *map, size_t off, void *dst,
 		    size_t len);
 void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map);
+int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n);
+long xibb_gmap_mapped(void);
+void xibb_gref_release(struct xibb_guest *guest, const u32 *refs, u32 n);
 
 /* event.c */
 bool xibb_event_post(struct xibb_guest *guest, u8 type, u8 code, u32 handle,

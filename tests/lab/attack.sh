@@ -238,3 +238,43 @@ if [ "$ngu_int" -ge 2 ]; then
 		bad "attack: Dom0 memory budget, global limit" "no mem_quota_kib ('$q1') or mem_budget_kib not writable"
 	fi
 fi
+
+# Grant mappings (hole 4): with max_mapped_pages set to what is mapped now
+# plus 16384 pages, guest1 registers 1 MiB regions until refused
+# (xenib-attack pin); while it holds them guest2's blkfront (O_DIRECT
+# reads of its disk) and netfront (a TCP stream to Dom0) must keep
+# working, and once guest1 frees them the mappings are back at baseline.
+attack_mapped() {	# "MAPPED MAX" from the backend's debugfs "mem"
+	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+awk '{ v[\$1] = \$2 } END { print v[\"mapped_pages\"] + 0, v[\"max_mapped_pages\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
+}
+if [ "$ngu_int" -ge 2 ]; then
+	t0=$(date +%s.%N)
+	read -r p0 pmax <<<"$(attack_mapped)"
+	rf0=$(stat_of "${DOMID[$G1]}" map_refused 2>/dev/null | tr -d '\r')
+	L run dom0 "echo $((p0 + 16384)) >/sys/module/xen_ibback/parameters/max_mapped_pages" >/dev/null 2>&1
+	L run "$G1" "rm -f /tmp/pin.out /tmp/pin.stop /tmp/pin.rc
+(timeout 900 xenib-attack -d xenib0 -g 0 -o /tmp/pin.out -f /tmp/pin.stop -w 600 pin >/tmp/pin.log 2>&1; echo \$? >/tmp/pin.rc) </dev/null >/dev/null 2>&1 &" >/dev/null 2>&1
+	pout=$(LAB_TIMEOUT=700 L run "$G1" "for i in \$(seq 1200); do [ -s /tmp/pin.out ] && break; sleep 0.5; done; cat /tmp/pin.out" 2>&1 | tr -d '\r' | oneline)
+	read -r p1 _ <<<"$(attack_mapped)"
+	# The other guest's own I/O, while guest1 holds every mapping it may.
+	blk=$(LAB_TIMEOUT=300 L run "$G2" "dd if=/dev/xvda of=/dev/null bs=1M count=64 iflag=direct 2>&1 | tail -n 1" 2>&1 | tr -d '\r' | oneline)
+	brc=$?
+	net=$(LAB_TIMEOUT=300 L run "$G2" "dd if=/dev/zero bs=1M count=32 2>/dev/null | ssh -o BatchMode=yes dom0 'wc -c'" 2>&1 | tr -d '\r' | oneline)
+	L run "$G1" "touch /tmp/pin.stop" >/dev/null 2>&1
+	prc=$(LAB_TIMEOUT=400 L run "$G1" "for i in \$(seq 600); do [ -s /tmp/pin.rc ] && break; sleep 0.5; done
+grep -E '^FAIL' /tmp/pin.log | head -n 4; exit \$(cat /tmp/pin.rc 2>/dev/null || echo 1)" 2>&1)
+	prc_rc=$?
+	L run dom0 "echo $pmax >/sys/module/xen_ibback/parameters/max_mapped_pages" >/dev/null 2>&1
+	sleep 1
+	read -r p2 _ <<<"$(attack_mapped)"
+	rf1=$(stat_of "${DOMID[$G1]}" map_refused 2>/dev/null | tr -d '\r')
+	if [ "$prc_rc" = 0 ] && echo "$pout" | grep -q -E '^[1-9][0-9]* EDQUOT$' &&
+		[ "$p1" -le $((p0 + 16384)) ] && [ "$p2" = "$p0" ] && [ "$brc" = 0 ] &&
+		echo "$blk" | grep -q '^67108864 bytes' && [ "$net" = 33554432 ] &&
+		[[ $rf0 =~ ^[0-9]+$ ]] && [ "${rf1:-0}" -gt "$rf0" ]; then
+		ok "attack: grant mappings capped, other guest's I/O unharmed" "$(elapsed "$t0") s; max_mapped_pages $((p0 + 16384)): $G1 registered $pout (mapped $p0 -> $p1 -> $p2 pages); $G2 meanwhile: blkfront $blk; netfront $net octets to dom0; map_refused +$((rf1 - rf0))"
+	else
+		bad "attack: grant mappings capped, other guest's I/O unharmed" "$G1 rc $prc_rc: '$pout' $(echo "$prc" | oneline); mapped $p0 -> $p1 -> $p2 (max $pmax, set $((p0 + 16384))); $G2 blkfront rc $brc '$blk', netfront '$net'; map_refused ${rf0:-?} -> ${rf1:-?}"
+	fi
+fi

@@ -105,7 +105,7 @@ struct key {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids|hog\n"
+		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids|hog|pin\n"
 		"  keys    probes with local keys that are not ours (see the source)\n"
 		"  hold    registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
 		"  regqp   RDMA WRITEs at other QPs (-s sweep, -f targets)\n"
@@ -114,14 +114,16 @@ static void usage(FILE *f)
 		"  hog     creates CQs and RC QPs of 16384 entries until refused\n"
 		"          (-s N: at most N), writes \"N ERRNO\" to -o FILE, holds\n"
 		"          them until -f FILE exists or -w SEC\n"
+		"  pin     registers 1 MiB regions until refused (-s N: at most N),\n"
+		"          -o, -f and -w as for hog\n"
 		"  -a LIST  gids: allowed GID indexes, N[,N]... (default: all)\n"
 		"  -d DEV   verbs device (default: the first)\n"
 		"  -g GIDX  GID index (default 0)\n"
 		"  -s N     keys: N never-registered keys next to ours (default 0);\n"
-		"           regqp: the N QPNs below ours, at PSN 0; hog: at most N\n"
+		"           regqp: the N QPNs below ours, at PSN 0; hog, pin: at most N\n"
 		"  -f FILE  keys: more keys, lines \"KEY ADDR LABEL\" (hex);\n"
 		"           regqp: targets, lines \"QPN PSN LABEL\" (hex);\n"
-		"           regloop, hog: stop when FILE exists\n"
+		"           regloop, hog, pin: stop when FILE exists\n"
 		"  -r FILE  keys, regqp: created when ready for -f\n"
 		"  -w SEC   keys, regqp: wait for -f; hold: how long;\n"
 		"           regloop: at most (default 60)\n"
@@ -912,6 +914,64 @@ static int mode_hog(const char *out, const char *stop, unsigned int wait_s,
 	return 0;
 }
 
+/*
+ * pin: registers 1 MiB regions of fresh memory until a registration fails
+ * (or -s N MiB are registered), the way a process would take as many of
+ * the backend's grant mappings as it can.  Writes "MIB ERRNO-NAME" to
+ * -o FILE, holds the regions until -f FILE exists (or -w SEC).  Passes if
+ * the registration that failed failed with EDQUOT, or the cap was reached.
+ */
+#define PIN_CHUNK	(1u << 20)
+#define PIN_MAX		400
+
+static int mode_pin(const char *out, const char *stop, unsigned int wait_s,
+		    unsigned int cap)
+{
+	static struct ibv_mr *mrs[PIN_MAX];
+	static void *bufs[PIN_MAX];
+	double t_end = xt_now_us() + wait_s * 1e6;
+	unsigned int n = 0, i, max = cap ? cap : PIN_MAX;
+	struct stat st;
+	int err = 0;
+	FILE *f;
+
+	while (n < max) {
+		if (posix_memalign(&bufs[n], 4096, PIN_CHUNK)) {
+			err = ENOMEM;
+			break;
+		}
+		memset(bufs[n], 0x5a, PIN_CHUNK);
+		mrs[n] = ibv_reg_mr(pd, bufs[n], PIN_CHUNK, XT_MR_ACCESS);
+		if (!mrs[n]) {
+			err = errno;
+			free(bufs[n]);
+			break;
+		}
+		n++;
+	}
+	printf("pin: %u MiB registered, then %s\n", n,
+	       err ? strerror(err) : "cap reached");
+	fflush(stdout);
+	if (out) {
+		f = fopen(out, "w");
+		if (f) {
+			fprintf(f, "%u %s\n", n, err == EDQUOT ? "EDQUOT" :
+				err ? strerror(err) : "cap");
+			fclose(f);
+		}
+	}
+	while (stop && stat(stop, &st) && xt_now_us() < t_end)
+		usleep(200000);
+	for (i = 0; i < n; i++) {
+		xt_check(!ibv_dereg_mr(mrs[i]), "deregister MR %u", i);
+		free(bufs[i]);
+	}
+	xt_check(err == EDQUOT || (!err && cap),
+		 "registration ended with %s, not EDQUOT",
+		 err ? strerror(err) : "nothing");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = NULL, *file = NULL, *ready = NULL, *out = NULL;
@@ -974,6 +1034,8 @@ int main(int argc, char **argv)
 		mode_gids(allow);
 	} else if (!strcmp(argv[optind], "regloop")) {
 		mode_regloop(file, out, wait_s);
+	} else if (!strcmp(argv[optind], "pin")) {
+		mode_pin(out, file, wait_s, sweep);
 	} else if (!strcmp(argv[optind], "hog")) {
 		mode_hog(out, file, wait_s, sweep);
 	} else if (!strcmp(argv[optind], "keys")) {

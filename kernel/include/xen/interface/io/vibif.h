@@ -133,7 +133,11 @@
  *      Written by:     toolstack.
  *      Notes:          Most guest pages the backend maps for this guest at
  *                      once: all memory regions plus all queue buffers plus
- *                      directory pages.
+ *                      directory pages.  Whatever the quota, the backend
+ *                      maps each grant reference at most once at a time: a
+ *                      directory naming one twice, or one already mapped,
+ *                      answers XEN_VIBIF_EINVAL (a frontend grants every
+ *                      page of every directory anew).
  *
  * quota-cqe
  *      Values:         <uint32_t>

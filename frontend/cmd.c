@@ -141,7 +141,8 @@ static void xibf_cmd_complete(struct xibf_device *xdev,
 	    completion_done(&cmd->done))
 		goto drop;
 
-	err = xenib_response_check(rsp, &cmd->req);
+	/* A raw request's answer goes to the tester as it came (raw.c). */
+	err = cmd->raw ? 0 : xenib_response_check(rsp, &cmd->req);
 	if (err) {
 		dev_err_ratelimited(&xdev->xbdev->dev,
 				    "malformed response to opcode %u: %d\n",
@@ -338,7 +339,31 @@ static bool xibf_cmd_try_slot(struct xibf_device *xdev, struct xibf_cmd *cmd,
 int xibf_cmd_exec(struct xibf_device *xdev, u16 opcode, const void *body,
 		  size_t body_len, struct xibf_cmd *cmd)
 {
+	if (body_len > XEN_VIBIF_BODY_SIZE)
+		return -EINVAL;
+
+	memset(&cmd->req, 0, sizeof(cmd->req));
+	cmd->req.hdr.opcode = cpu_to_le16(opcode);
+	if (body_len)
+		memcpy(&cmd->req.u, body, body_len);
+	return xibf_cmd_exec_req(xdev, cmd);
+}
+
+/**
+ * xibf_cmd_exec_req() - send the request in @cmd->req and wait
+ * @xdev: the device
+ * @cmd: caller's command, @cmd->req filled in (its id is set here)
+ *
+ * As xibf_cmd_exec(), for a request built whole by the caller (raw.c).
+ *
+ * Return: as xibf_cmd_exec().
+ *
+ * Context: process context, may sleep.
+ */
+int xibf_cmd_exec_req(struct xibf_device *xdev, struct xibf_cmd *cmd)
+{
 	unsigned long timeout = msecs_to_jiffies(READ_ONCE(xibf_cmd_timeout_ms));
+	u16 opcode = le16_to_cpu(cmd->req.hdr.opcode);
 	struct xen_vibif_request *req;
 	unsigned long flags;
 	unsigned int idx = 0;
@@ -346,16 +371,9 @@ int xibf_cmd_exec(struct xibf_device *xdev, u16 opcode, const void *body,
 	int notify;
 	int err;
 
-	if (body_len > XEN_VIBIF_BODY_SIZE)
-		return -EINVAL;
-
 	init_completion(&cmd->done);
 	cmd->opcode = opcode;
 	cmd->err = -EIO;
-	memset(&cmd->req, 0, sizeof(cmd->req));
-	cmd->req.hdr.opcode = cpu_to_le16(opcode);
-	if (body_len)
-		memcpy(&cmd->req.u, body, body_len);
 
 	if (!wait_event_timeout(xdev->slot_wq,
 				xibf_cmd_try_slot(xdev, cmd, &idx, &err),

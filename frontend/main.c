@@ -30,8 +30,19 @@ module_param_named(cmd_timeout_ms, xibf_cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
 		 "milliseconds to wait for a backend response before declaring the device dead (default 30000)");
 
+/*
+ * Raw control requests through debugfs, for attacking the backend in
+ * tests (raw.c); default off.  Read at load.
+ */
+bool xibf_raw_requests;
+module_param_named(raw_requests, xibf_raw_requests, bool, 0444);
+MODULE_PARM_DESC(raw_requests,
+		 "let root send raw control requests through debugfs, for tests (default N)");
+
 static int __init xibf_init(void)
 {
+	int err;
+
 	if (!xen_domain())
 		return -ENODEV;
 
@@ -43,13 +54,18 @@ static int __init xibf_init(void)
 	if (!xibf_cmd_timeout_ms)
 		xibf_cmd_timeout_ms = 1;
 
-	return xibf_xenbus_init();
+	xibf_raw_init();
+	err = xibf_xenbus_init();
+	if (err)
+		xibf_raw_exit();
+	return err;
 }
 module_init(xibf_init);
 
 static void __exit xibf_exit(void)
 {
 	xibf_xenbus_exit();
+	xibf_raw_exit();
 }
 module_exit(xibf_exit);
 

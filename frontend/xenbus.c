@@ -131,6 +131,7 @@ static void xibf_disconnect(struct xibf_front *front)
 
 	/* Fail what is in flight first, so nothing below waits long. */
 	xibf_cmd_kill(xdev, -ENODEV);
+	xibf_raw_remove(xdev);
 	cancel_work_sync(&xdev->connect_work);
 	cancel_work_sync(&xdev->fatal_work);
 	/* Frees xdev; the channel is torn down once uverbs is quiet. */
@@ -176,6 +177,7 @@ static void xibf_connect(struct xibf_front *front)
 		goto err_free_device;
 
 	front->xdev = xdev;
+	xibf_raw_add(xdev);
 	xenbus_switch_state(dev, XenbusStateInitialised);
 	return;
 

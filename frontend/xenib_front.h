@@ -62,6 +62,9 @@ static inline struct ib_udata *xibf_create_cq_udata(struct ib_udata *udata)
 /* Module parameters (main.c). */
 extern unsigned int xibf_ring_page_order;
 extern unsigned int xibf_cmd_timeout_ms;
+extern bool xibf_raw_requests;
+
+struct xibf_raw;
 
 /**
  * struct xibf_cmd - one command in flight, on the caller's stack
@@ -69,6 +72,7 @@ extern unsigned int xibf_cmd_timeout_ms;
  * @req: private copy of the request, built here and copied to the ring
  * @rsp: private copy of the validated response
  * @opcode: the request's opcode, to check the response against
+ * @raw: a raw request (raw.c): the response is taken as it is, unchecked
  * @err: 0 when @rsp holds the response, else -EIO or -ENODEV (channel died)
  */
 struct xibf_cmd {
@@ -76,6 +80,7 @@ struct xibf_cmd {
 	struct xen_vibif_request req;
 	struct xen_vibif_response rsp;
 	u16 opcode;
+	bool raw;
 	int err;
 };
 
@@ -162,6 +167,7 @@ struct xibf_front {
  * @qp_xa: QPs by backend handle, likewise
  * @srq_xa: SRQs by backend handle, likewise
  * @stats: counters
+ * @raw: the raw request interface (raw.c), NULL unless raw_requests=1
  */
 struct xibf_device {
 	struct ib_device ibdev;
@@ -199,6 +205,7 @@ struct xibf_device {
 	struct xarray qp_xa;
 	struct xarray srq_xa;
 	struct xibf_stats stats;
+	struct xibf_raw *raw;
 };
 
 static inline struct xibf_device *to_xdev(struct ib_device *ibdev)
@@ -373,11 +380,18 @@ static inline struct xibf_mr *to_xmr(struct ib_mr *ibmr)
 int xibf_xenbus_init(void);
 void xibf_xenbus_exit(void);
 
+/* raw.c */
+void xibf_raw_add(struct xibf_device *xdev);
+void xibf_raw_remove(struct xibf_device *xdev);
+void xibf_raw_init(void);
+void xibf_raw_exit(void);
+
 /* cmd.c */
 int xibf_cmd_setup(struct xibf_device *xdev);
 void xibf_cmd_teardown(struct xibf_device *xdev);
 void xibf_cmd_kill(struct xibf_device *xdev, int err);
 void xibf_cmd_mark_broken(struct xibf_device *xdev, int err, const char *why);
+int xibf_cmd_exec_req(struct xibf_device *xdev, struct xibf_cmd *cmd);
 int xibf_cmd_exec(struct xibf_device *xdev, u16 opcode, const void *body,
 		  size_t body_len, struct xibf_cmd *cmd);
 bool xibf_cmd_is_dead(struct xibf_device *xdev);

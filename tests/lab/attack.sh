@@ -151,10 +151,6 @@ fi
 # Then the global budget is lowered to one guest's quota: the two together
 # must stay within it.  ATTACK_HOG_CAP=N stops each guest at N pairs (for
 # showing an unfixed backend without taking Dom0 down).
-attack_mem() {	# the backend's debugfs "mem": "USED BUDGET" in KiB
-	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-awk '{ v[\$1] = \$2 } END { print v[\"used_kib\"] + 0, v[\"budget_kib\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
-}
 attack_dom0_used() {	# KiB of Dom0 RAM in use (MemTotal - MemAvailable)
 	L run dom0 "awk '/^MemTotal:/ { t = \$2 } /^MemAvailable:/ { a = \$2 } END { print t - a }' /proc/meminfo" 2>/dev/null | tr -d '\r'
 }
@@ -244,10 +240,6 @@ fi
 # (xenib-attack pin); while it holds them guest2's blkfront (O_DIRECT
 # reads of its disk) and netfront (a TCP stream to Dom0) must keep
 # working, and once guest1 frees them the mappings are back at baseline.
-attack_mapped() {	# "MAPPED MAX" from the backend's debugfs "mem"
-	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-awk '{ v[\$1] = \$2 } END { print v[\"mapped_pages\"] + 0, v[\"max_mapped_pages\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
-}
 if [ "$ngu_int" -ge 2 ]; then
 	t0=$(date +%s.%N)
 	read -r p0 pmax <<<"$(attack_mapped)"
@@ -278,3 +270,7 @@ grep -E '^FAIL' /tmp/pin.log | head -n 4; exit \$(cat /tmp/pin.rc 2>/dev/null ||
 		bad "attack: grant mappings capped, other guest's I/O unharmed" "$G1 rc $prc_rc: '$pout' $(echo "$prc" | oneline); mapped $p0 -> $p1 -> $p2 (max $pmax, set $((p0 + 16384))); $G2 blkfront rc $brc '$blk', netfront '$net'; map_refused ${rf0:-?} -> ${rf1:-?}"
 	fi
 fi
+
+
+# Raw control requests from a guest kernel (tests/lab/raw.sh).
+. "$here/raw.sh"

@@ -279,6 +279,9 @@ else
 	bad "re-attach $g and use it" "$(echo "$out $out2 ${out3:-}" | oneline)"
 fi
 
+# xl destroy of guest2 under load, repeated (tests/lab/destroy.sh).
+. "$here/destroy.sh"
+
 # xl destroy of a guest holding objects: Dom0 frees everything.
 if [ "$ngu_int" -ge 2 ]; then
 	g=$G2

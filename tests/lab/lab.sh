@@ -288,7 +288,7 @@ cmd_down() {
 }
 
 # The test programs of tests/progs that go into every domain.
-LAB_PROGS="xenib-stress xenib-integrity xenib-kicks xenib-verbs xenib-attack
+LAB_PROGS="xenib-stress xenib-integrity xenib-kicks xenib-verbs xenib-attack xenib-raw
 	xenib-mpi-coll.openmpi xenib-mpi-coll.mpich"
 LAB_PROGS=$(echo $LAB_PROGS)
 

@@ -100,6 +100,16 @@ exit \$(cat /tmp/$tag.rc)"
 }
 pair_ok() { echo "$1" | grep -q "pair-status client=0 server=0"; }
 
+# The backend's debugfs "mem" (attack.sh, destroy.sh).
+attack_mem() {	# the backend's debugfs "mem": "USED BUDGET" in KiB
+	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+awk '{ v[\$1] = \$2 } END { print v[\"used_kib\"] + 0, v[\"budget_kib\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
+}
+attack_mapped() {	# "MAPPED MAX" from the backend's debugfs "mem"
+	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+awk '{ v[\$1] = \$2 } END { print v[\"mapped_pages\"] + 0, v[\"max_mapped_pages\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
+}
+
 # stat_of DOMID NAME : one backend counter.
 stat_of() {
 	L run dom0 "cat /sys/bus/xen-backend/devices/vib-$1-0/statistics/$2"

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# destroy.sh : destruction under load (issue #10, docs/security.md).
+# Sourced by integration.sh among the destructive checks, after attack.sh
+# (whose attack_mem and attack_mapped it uses); uses its L, ok, bad,
+# oneline, elapsed, G1, G2, DOMID.  One "ok"/"FAIL" line.
+#
+# DESTROY_CYCLES (5) times: guest2 registers 1 MiB regions one after
+# another (xenib-attack pin) and runs ibv_rc_pingpong with guest1; once
+# the backend has posted its WQEs, guest2 is destroyed with xl destroy.
+# Then: Dom0 is alive, guest2's backend device is gone, the Dom0 memory
+# the backend charged and the guest pages it maps are back to what they
+# were before the load, guest1's xenib0 still answers; guest2 is started
+# again (lab.sh guest 2), attached, and its frontend loaded.  At the end
+# guest1 and the last guest2 must run xenib-integrity together.
+
+destroy_cycle() {	# one cycle; what it saw in d_out; returns 0 if clean
+	local g=$G2 d=${DOMID[$G2]} w0 w1 m p alive gone nd port
+	port=$((18700 + RANDOM % 100))
+	w0=$(stat_of "$d" wqes 2>/dev/null | tr -d '\r')
+	L run "$g" "(timeout 300 xenib-attack -d xenib0 -g 0 -w 290 pin >/dev/null 2>&1 &)
+(timeout 300 ibv_rc_pingpong -d xenib0 -g 0 -p $port -n 100000000 >/dev/null 2>&1 &)
+for i in \$(seq 60); do ss -ltn | grep -q ':$port ' && break; sleep 0.25; done" >/dev/null 2>&1
+	L run "$G1" "(timeout 300 ibv_rc_pingpong -d xenib0 -g 0 -p $port -n 100000000 $(ip_of "$g") >/tmp/destroy.cli 2>&1 &)" >/dev/null 2>&1
+	# Load: the backend is posting guest2's WQEs and registering its MRs.
+	for i in $(seq 40); do
+		w1=$(stat_of "$d" wqes 2>/dev/null | tr -d '\r')
+		[[ $w1 =~ ^[0-9]+$ ]] && [[ $w0 =~ ^[0-9]+$ ]] && [ "$w1" -gt $((w0 + 200)) ] && break
+		sleep 0.25
+	done
+	L run dom0 "xl destroy $g; for i in \$(seq 120); do [ -d /sys/bus/xen-backend/devices/vib-$d-0 ] || break; sleep 0.25; done
+timeout 30 xenib detach --force $d >/dev/null 2>&1; true" >/dev/null 2>&1
+	gone=$(L run dom0 "[ -d /sys/bus/xen-backend/devices/vib-$d-0 ] && echo present || echo gone" 2>&1 | tr -d '\r')
+	alive=$(L run dom0 "echo alive" 2>&1 | tr -d '\r')
+	# guest1's client loses its peer; once it has gone, its objects too.
+	L run "$G1" "pkill -x ibv_rc_pingpong; for i in \$(seq 40); do pgrep -x ibv_rc_pingpong >/dev/null || break; sleep 0.25; done
+ibv_devinfo -d xenib0 | grep -q PORT_ACTIVE" >/dev/null 2>&1
+	local g1ok=$?
+	sleep 0.5
+	read -r m _ <<<"$(attack_mem)"
+	read -r p _ <<<"$(attack_mapped)"
+	d_out="wqes $w0 -> ${w1:-?} before destroy; device $gone; charged $m KiB, mapped $p pages;"
+	[ "$alive" = alive ] && [ "$gone" = gone ] && [ "$g1ok" = 0 ] &&
+		[ "$m" = "$destroy_m0" ] && [ "$p" = "$destroy_p0" ] &&
+		[[ $w1 =~ ^[0-9]+$ ]] && [ "$w1" -gt $((w0 + 200)) ] || return 1
+	# guest2 again, as the lab started it.
+	L guest 2 >/dev/null 2>&1 || { d_out+=" guest 2 did not start again"; return 1; }
+	nd=$(L run dom0 "xl domid $g" 2>/dev/null | tr -d '\r')
+	[[ $nd =~ ^[0-9]+$ ]] || { d_out+=" no domid for $g"; return 1; }
+	DOMID[$g]=$nd
+	L run dom0 "xenib attach $g --device rxe0" >/dev/null 2>&1 &&
+		L run "$g" "modprobe ib_uverbs && insmod /opt/xenib/xen-ibfront.ko
+for i in \$(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep -q xenib0" >/dev/null 2>&1 ||
+		{ d_out+=" $g (domid $nd) has no xenib0 again"; return 1; }
+}
+
+if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-5}" -gt 0 ]; then
+	t0=$(date +%s.%N)
+	read -r destroy_m0 _ <<<"$(attack_mem)"
+	read -r destroy_p0 _ <<<"$(attack_mapped)"
+	d_ok=0
+	d_log=
+	for c in $(seq "${DESTROY_CYCLES:-5}"); do
+		d_out=
+		# Not in a subshell: a cycle changes DOMID[guest2].
+		if destroy_cycle >/dev/null 2>&1; then
+			d_ok=$((d_ok + 1))
+			d_log="cycle $c: $d_out"
+		else
+			d_log="cycle $c FAILED: $d_out"
+			break
+		fi
+	done
+	iout=
+	irc=1
+	if [ "$d_ok" = "${DESTROY_CYCLES:-5}" ]; then
+		iout=$(pair xenib-integrity "$G2" "$G1" -g 0 -n 50 2>&1)
+		irc=$?
+	fi
+	if [ "$irc" = 0 ]; then
+		ok "xl destroy of $G2 under load, $d_ok cycles" "$(elapsed "$t0") s; each: traffic with $G1 and REG_MRs in flight, Dom0 alive, device gone, charged $destroy_m0 KiB and mapped $destroy_p0 pages as before, $G1's xenib0 active, $G2 started and attached again; last: $d_log; then xenib-integrity $G1 -> $G2: $(echo "$iout" | grep -o -E '[0-9]+ passed, [0-9]+ failed' | head -n 2 | oneline)"
+	else
+		bad "xl destroy of $G2 under load, $d_ok cycles" "$d_log; integrity rc $irc: $(echo "$iout" | oneline)"
+	fi
+fi

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# raw.sh : the hostile-guest-kernel checks of the lab suite (issue #10,
+# docs/security.md).  Sourced by attack.sh; uses its L, ok, bad, oneline,
+# elapsed, stat_of, G1, G2, DOMID.  One "ok"/"FAIL" line.
+#
+# Raw control requests (a hostile guest kernel): guest1's frontend is
+# reloaded with raw_requests=1 (frontend/raw.c).  xenib-raw dup sends
+# REG_MRs naming one grant reference four times and one that another MR
+# has mapped (hole 4: EINVAL, dup_grefs), then xenib-raw fuzz sends
+# ATTACK_RAW_N (2000) requests of every opcode, random or mutated valid
+# ones (seed ATTACK_RAW_SEED, 1); each must be answered and the device
+# must work after.  Then the frontend is reloaded as before: what the
+# requests created goes with the connection (the suite's last check
+# compares rxe0's resources with the baseline).
+xenib0_wait() {	# GUEST: until xenib0 is back
+	L run "$1" "for i in \$(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep -q xenib0"
+}
+if [ "$ngu_int" -ge 2 ]; then
+	t0=$(date +%s.%N)
+	dg0=$(stat_of "${DOMID[$G1]}" dup_grefs 2>/dev/null | tr -d '\r')
+	rq0=$(stat_of "${DOMID[$G1]}" requests 2>/dev/null | tr -d '\r')
+	L run "$G1" "rmmod xen_ibfront && insmod /opt/xenib/xen-ibfront.ko raw_requests=1
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug" >/dev/null 2>&1
+	xenib0_wait "$G1" >/dev/null 2>&1
+	dout=$(LAB_TIMEOUT=300 L run "$G1" "xenib-raw dup 2>&1 | grep -E '^case|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
+	drc=$?
+	fout=$(LAB_TIMEOUT=900 L run "$G1" "xenib-raw -n ${ATTACK_RAW_N:-2000} -S ${ATTACK_RAW_SEED:-1} fuzz 2>&1 | grep -E '^fuzz|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
+	frc=$?
+	dg1=$(stat_of "${DOMID[$G1]}" dup_grefs 2>/dev/null | tr -d '\r')
+	rq1=$(stat_of "${DOMID[$G1]}" requests 2>/dev/null | tr -d '\r')
+	alive=$(L run dom0 "echo alive" 2>&1 | tr -d '\r')
+	L run "$G1" "rmmod xen_ibfront && insmod /opt/xenib/xen-ibfront.ko" >/dev/null 2>&1
+	xenib0_wait "$G1" >/dev/null 2>&1
+	wrc=$?
+	if [ $drc = 0 ] && [ $frc = 0 ] && [ $wrc = 0 ] && [ "$alive" = alive ] &&
+		[[ $dg0 =~ ^[0-9]+$ ]] && [ "${dg1:-0}" -ge $((dg0 + 2)) ]; then
+		ok "attack: raw control requests ($G1 kernel)" "$(elapsed "$t0") s; $(echo "$dout" | grep '^case' | oneline); dup_grefs +$((dg1 - dg0)); $(echo "$fout" | grep '^fuzz' | oneline); backend requests +$((rq1 - rq0)); frontend reloaded"
+	else
+		bad "attack: raw control requests ($G1 kernel)" "dup rc $drc: $(echo "$dout" | oneline); fuzz rc $frc: $(echo "$fout" | oneline); dup_grefs ${dg0:-?} -> ${dg1:-?}; dom0 '$alive'; xenib0 back rc $wrc"
+	fi
+fi

@@ -13,6 +13,7 @@
 #   make demo            the main job in the lab
 #   make bench           guest vs native benchmarks (not part of check)
 #   make bench-mpi       MPI (NetPIPE, HPC Challenge) guest vs native
+#   make soak            the attacks, then 100 xl destroy cycles under load
 #   make deps            host packages and the trixie build root only
 #   make clean           remove build/ (the cache in XENIB_CACHE stays)
 #
@@ -31,7 +32,7 @@ BR = $(shell mk/buildroot.sh)
 IN_BR = mk/chroot-run.sh $(BR)
 
 .PHONY: all deps host-deps buildroot modules modules-6.12 modules-6.1 \
-	userlib rdma-core tools progs test unit fuzz gates check bench bench-mpi demo \
+	userlib rdma-core tools progs test unit fuzz gates check bench bench-mpi soak demo \
 	lab lab-images lab-up lab-down lab-shell lab-smoke clean help
 
 all: modules userlib tools progs
@@ -88,6 +89,9 @@ bench: host-deps all
 
 bench-mpi: host-deps all
 	tests/bench/mpi.sh
+
+soak: host-deps all
+	tests/lab/soak.sh
 
 # The main job: build what is needed, boot the lab, show it working.
 demo: host-deps all

@@ -1124,9 +1124,20 @@ static int xibb_engine_thread(void *data)
 		mutex_lock(&eng->lock);
 		done = xibb_eng_pass(guest, &more);
 		mutex_unlock(&eng->lock);
-		/* Kicks are throttled to one per pass by the late EOI. */
-		if (test_and_clear_bit(XIBB_ENG_EOI, &eng->flags))
-			xen_irq_lateeoi(guest->data_irq, 0);
+		/*
+		 * Kicks are throttled to one per pass by the late EOI; a kick
+		 * whose pass found nothing to do is spurious, and Xen's event
+		 * code then delays the next ones more and more (as netback
+		 * does): a guest kicking in a loop wakes the engine about
+		 * once a second, not once per kick.  Userlib kicks only an
+		 * idle engine after a post, so its kicks always find work.
+		 */
+		if (test_and_clear_bit(XIBB_ENG_EOI, &eng->flags)) {
+			if (!done && !more)
+				atomic64_inc(&guest->stats.spurious_kicks);
+			xen_irq_lateeoi(guest->data_irq, done || more ? 0 :
+					XEN_EOI_FLAG_SPURIOUS);
+		}
 		if (done || more) {
 			if (done)
 				atomic64_inc(&guest->stats.engine_passes);

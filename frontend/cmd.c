@@ -346,6 +346,8 @@ int xibf_cmd_exec(struct xibf_device *xdev, u16 opcode, const void *body,
 	cmd->req.hdr.opcode = cpu_to_le16(opcode);
 	if (body_len)
 		memcpy(&cmd->req.u, body, body_len);
+	/* The caller's cmd is uninitialised: its response is checked. */
+	cmd->raw = false;
 	return xibf_cmd_exec_req(xdev, cmd);
 }
 

@@ -79,7 +79,11 @@ suite() {
 	else
 		printf 'FAIL  %-28s %4ss  %s passed, %s failed  (build/check/%s.log)\n' \
 			"$name" $(($(date +%s) - s)) "$p" "$f" "$name"
-		grep -E 'FAIL|fail|error|Error' "$logs/$name.log" | head -n 15 | sed 's/^/      | /'
+		# The failures themselves first (with what follows each), not
+		# every line that merely says "0 failed".
+		{ grep -E -A 4 '^ *(FAIL|not ok)' "$logs/$name.log" ||
+		  grep -E 'error|Error' "$logs/$name.log" ||
+		  tail -n 15 "$logs/$name.log"; } | head -n 40 | sed 's/^/      | /'
 	fi
 }
 

@@ -31,12 +31,20 @@
  * touched under the engine lock.
  *
  * The kernel wr_id of a shadow work request is
- *   owner handle (32 bits) | queue (2 bits) | sequence or slot (30 bits):
+ *   owner tag (32 bits) | queue (2 bits) | sequence or slot (30 bits):
  * for SQ/RQ the free-running post sequence (completions on one queue come
  * in order, so a completion retires everything before it, including
  * unsignaled sends); for an SRQ the index of a slot table entry (SRQ
  * completions come in any order).  The guest's wr_id is kept in the
  * slot and returned in the CQE.
+ *
+ * The owner tag is not the handle.  A destroyed QP's completions stay in
+ * the shadow CQ, and a QP created next may get both the same struct
+ * ib_qp address (the QP is found by it) and, since a handle has only 8
+ * generation bits, the same handle: a stale completion would retire the
+ * new QP's WQEs.  So each QP and SRQ gets a 32-bit tag from a per-guest
+ * counter (xibb_eng_new_tag()), not reused before 2^32 more queues, and
+ * an SRQ completion finds its SRQ by tag.
  *
  * Copyright (c) 2025 The xenib authors.
  */
@@ -178,9 +186,9 @@ struct xibb_eng_scratch {
 	struct ib_qp_init_attr qinit;
 };
 
-static u64 xibb_wrid(u32 handle, u32 queue, u32 seq)
+static u64 xibb_wrid(u32 tag, u32 queue, u32 seq)
 {
-	return (u64)handle << 32 | (u64)queue << XIBB_WRID_Q_SHIFT |
+	return (u64)tag << 32 | (u64)queue << XIBB_WRID_Q_SHIFT |
 	       (seq & XIBB_WRID_SEQ_MASK);
 }
 
@@ -330,20 +338,29 @@ static struct xibb_qp *xibb_eng_qp_find(struct xibb_engine *eng,
 	return NULL;
 }
 
-/* Finds a live SRQ by handle (the owner field of a kernel wr_id). */
-static struct xibb_srq *xibb_eng_srq_find(struct xibb_guest *guest,
-					  u32 handle)
+/* Finds a live SRQ by tag (the owner field of a kernel wr_id). */
+static struct xibb_srq *xibb_eng_srq_find(struct xibb_engine *eng, u32 tag)
 {
-	struct xibb_obj *obj;
 	struct xibb_srq *srq;
 
-	if (handle >> XIBB_HANDLE_KIND_SHIFT != XIBB_KIND_SRQ)
-		return NULL;
-	obj = xa_load(&guest->objs, handle & XIBB_HANDLE_IDX_MASK);
-	if (!obj || obj->handle != handle)
-		return NULL;
-	srq = container_of(obj, struct xibb_srq, obj);
-	return srq->eng_live ? srq : NULL;
+	hash_for_each_possible(eng->srqs, srq, eng_hnode, tag)
+		if (srq->eng_tag == tag)
+			return srq;
+	return NULL;
+}
+
+/*
+ * A tag for a new QP or SRQ: the next of the guest's counter that is not
+ * 0 and no live SRQ's (there are at most quota.srq of them).
+ */
+static u32 xibb_eng_new_tag(struct xibb_engine *eng)
+{
+	u32 tag;
+
+	do
+		tag = ++eng->next_tag;
+	while (!tag || xibb_eng_srq_find(eng, tag));
+	return tag;
 }
 
 /* A completion as a CQE. */
@@ -436,9 +453,9 @@ static bool xibb_eng_wq_done(struct xibb_guest *guest, struct xibb_cq *cq,
 /* Retires one SRQ slot; false for a foreign slot. */
 static bool xibb_eng_srq_done(struct xibb_guest *guest, struct xibb_cq *cq,
 			      struct xibb_qp *qp, const struct ib_wc *wc,
-			      u32 handle, u32 idx)
+			      u32 tag, u32 idx)
 {
-	struct xibb_srq *srq = xibb_eng_srq_find(guest, handle);
+	struct xibb_srq *srq = xibb_eng_srq_find(&guest->eng, tag);
 	struct xibb_wr_slot *slot;
 	struct xenib_cqe cqe;
 
@@ -464,16 +481,16 @@ static void xibb_eng_wc(struct xibb_guest *guest, struct xibb_cq *cq,
 			const struct ib_wc *wc)
 {
 	struct xibb_qp *qp = xibb_eng_qp_find(&guest->eng, wc->qp);
-	u32 handle = wc->wr_id >> 32;
+	u32 tag = wc->wr_id >> 32;
 	u32 queue = (wc->wr_id >> XIBB_WRID_Q_SHIFT) & 3;
 	u32 seq = wc->wr_id & XIBB_WRID_SEQ_MASK;
 	bool ok = false;
 
 	if (queue == XIBB_Q_SRQ) {
-		ok = xibb_eng_srq_done(guest, cq, qp, wc, handle, seq);
+		ok = xibb_eng_srq_done(guest, cq, qp, wc, tag, seq);
 	} else if (!qp) {
 		return;		/* what a destroyed QP left in the CQ */
-	} else if (handle != qp->obj.handle) {
+	} else if (tag != qp->eng_tag) {
 		ok = false;
 	} else if (queue == XIBB_Q_SQ && cq == qp->send_cq) {
 		ok = xibb_eng_wq_done(guest, cq, qp, &qp->eng_sq, wc, seq,
@@ -665,7 +682,7 @@ static int xibb_eng_post_send(struct xibb_guest *guest, struct xibb_qp *qp)
 	int err;
 
 	memset(&s->send, 0, sizeof(s->send));
-	wr->wr_id = xibb_wrid(qp->obj.handle, XIBB_Q_SQ, e->head);
+	wr->wr_id = xibb_wrid(qp->eng_tag, XIBB_Q_SQ, e->head);
 	wr->opcode = w->opcode;
 	wr->send_flags = w->send_flags & (XENIB_SEND_FENCE |
 					  XENIB_SEND_SIGNALED |
@@ -744,7 +761,7 @@ static int xibb_eng_post_recv(struct xibb_guest *guest, struct xibb_qp *qp)
 	int err;
 
 	memset(&s->recv, 0, sizeof(s->recv));
-	s->recv.wr_id = xibb_wrid(qp->obj.handle, XIBB_Q_RQ, e->head);
+	s->recv.wr_id = xibb_wrid(qp->eng_tag, XIBB_Q_RQ, e->head);
 	s->recv.sg_list = s->sge;
 	s->recv.num_sge = w->num_sge;
 	xibb_eng_sges(guest, qp->pd, s, s->wqe + XENIB_RECV_WQE_HDR_SIZE,
@@ -915,7 +932,7 @@ static u32 xibb_eng_srq(struct xibb_guest *guest, struct xibb_srq *srq,
 		}
 		idx = srq->eng_free[--srq->eng_nfree];
 		memset(&s->recv, 0, sizeof(s->recv));
-		s->recv.wr_id = xibb_wrid(srq->obj.handle, XIBB_Q_SRQ, idx);
+		s->recv.wr_id = xibb_wrid(srq->eng_tag, XIBB_Q_SRQ, idx);
 		s->recv.sg_list = s->sge;
 		s->recv.num_sge = w->num_sge;
 		xibb_eng_sges(guest, srq->pd, s,
@@ -1203,6 +1220,7 @@ void xibb_engine_init(struct xibb_guest *guest)
 	INIT_LIST_HEAD(&eng->again_qps);
 	INIT_LIST_HEAD(&eng->again_srqs);
 	hash_init(eng->qps);
+	hash_init(eng->srqs);
 }
 
 /**
@@ -1401,6 +1419,7 @@ int xibb_engine_qp_add(struct xibb_guest *guest, struct xibb_qp *qp)
 	}
 	INIT_LIST_HEAD(&qp->eng_again);
 	xibb_engine_lock(guest);
+	qp->eng_tag = xibb_eng_new_tag(&guest->eng);
 	hash_add(guest->eng.qps, &qp->eng_hnode, (unsigned long)qp->qp);
 	qp->eng_live = true;
 	xibb_engine_unlock(guest);
@@ -1464,6 +1483,8 @@ int xibb_engine_srq_add(struct xibb_guest *guest, struct xibb_srq *srq)
 	srq->eng_blocked = false;
 	INIT_LIST_HEAD(&srq->eng_again);
 	xibb_engine_lock(guest);
+	srq->eng_tag = xibb_eng_new_tag(&guest->eng);
+	hash_add(guest->eng.srqs, &srq->eng_hnode, srq->eng_tag);
 	srq->eng_live = true;
 	xibb_engine_unlock(guest);
 	return 0;
@@ -1482,6 +1503,7 @@ void xibb_engine_srq_del(struct xibb_guest *guest, struct xibb_srq *srq)
 {
 	xibb_engine_lock(guest);
 	srq->eng_live = false;
+	hash_del(&srq->eng_hnode);
 	list_del_init(&srq->eng_again);
 	xa_erase(&srq->uc->db_xa, srq->db_index);
 	xibb_engine_unlock(guest);

@@ -29,6 +29,7 @@
 #include "xenib_back.h"
 
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
@@ -138,6 +139,8 @@ static void xibb_gmap_unmap_n(struct xibb_gmap *map, u32 n)
 					    flags, map->handles[done + i]);
 		if (gnttab_unmap_refs(ops, NULL, &map->pages[done], k))
 			pr_warn_ratelimited("grant unmap failed\n");
+		/* A big region is many batches (blkback yields the same way). */
+		cond_resched();
 	}
 }
 
@@ -178,6 +181,7 @@ static int xibb_gmap_map_n(struct xibb_guest *guest, struct xibb_gmap *map,
 			xibb_gmap_unmap_n(map, done);
 			return -EFAULT;
 		}
+		cond_resched();
 	}
 	return 0;
 }

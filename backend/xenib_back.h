@@ -272,6 +272,9 @@ struct xibb_cq {
  * @max_wr: granted depth
  * @max_sge: granted SGEs per WQE
  * @eng_live: the engine may use the SRQ (engine lock)
+ * @eng_tag: the owner field of its kernel wr_ids (engine.c), unique among
+ *	live SRQs and not reused before 2^32 more QPs and SRQs of the guest
+ * @eng_hnode: entry in the engine's table of SRQs by @eng_tag
  * @eng_failed: the guest corrupted the SRQ; no longer consumed
  * @eng_blocked: every slot of @eng_slots is posted; waits for completions
  * @eng_cons: private consumer index of the guest's SRQ
@@ -297,6 +300,8 @@ struct xibb_srq {
 	bool eng_live;
 	bool eng_failed;
 	bool eng_blocked;
+	u32 eng_tag;
+	struct hlist_node eng_hnode;
 	u32 eng_cons;
 	struct xibb_wr_slot *eng_slots;
 	u32 *eng_free;
@@ -329,6 +334,8 @@ struct xibb_srq {
  * @lastwqe_sent: Last WQE Reached was forwarded since the QP last left the
  *	error state (event.c; MODIFY_QP clears it)
  * @eng_live: the engine may use the QP (engine lock)
+ * @eng_tag: the owner field of its kernel wr_ids (engine.c): not reused
+ *	before 2^32 more QPs and SRQs of the guest
  * @eng_sq: engine state of the send queue
  * @eng_rq: engine state of the receive queue (unused with an SRQ)
  * @eng_hnode: entry in the engine's table of QPs by shadow QP
@@ -359,6 +366,7 @@ struct xibb_qp {
 	bool retry_cnt7;
 	atomic_t lastwqe_sent;
 	bool eng_live;
+	u32 eng_tag;
 	struct xibb_wq_eng eng_sq;
 	struct xibb_wq_eng eng_rq;
 	struct hlist_node eng_hnode;
@@ -490,6 +498,7 @@ struct xibb_eng_scratch;
 
 /* Hash bits of the engine's table of QPs by shadow QP. */
 #define XIBB_ENG_QP_HASH_BITS	6
+#define XIBB_ENG_SRQ_HASH_BITS	4
 
 /**
  * struct xibb_engine - a guest's data engine (engine.c)
@@ -507,6 +516,8 @@ struct xibb_eng_scratch;
  *	completions (engine lock)
  * @again_srqs: the same for SRQs (engine lock)
  * @qps: live QPs by shadow QP pointer (engine lock)
+ * @srqs: live SRQs by eng_tag (engine lock)
+ * @next_tag: the last eng_tag given to a QP or SRQ (engine lock)
  * @scratch: private copies and work requests of the thread
  * @poll_us: how long the thread polls after its last work, adapted
  *	between engine_poll_us and engine_poll_max_us (thread only)
@@ -523,6 +534,8 @@ struct xibb_engine {
 	struct list_head again_qps;
 	struct list_head again_srqs;
 	DECLARE_HASHTABLE(qps, XIBB_ENG_QP_HASH_BITS);
+	DECLARE_HASHTABLE(srqs, XIBB_ENG_SRQ_HASH_BITS);
+	u32 next_tag;
 	struct xibb_eng_scratch *scratch;
 	u32 poll_us;
 };

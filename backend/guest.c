@@ -392,6 +392,7 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	}
 
 	guest->connected = true;
+	atomic64_inc(&guest->stats.connects);
 	/* An event that came while disabled is delivered now. */
 	enable_irq(guest->irq);
 	mutex_unlock(&guest->lock);
@@ -403,12 +404,14 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	return 0;
 
 err_disconnect:
+	atomic64_inc(&guest->stats.connect_errors);
 	guest->connected = true;	/* let the teardown see the pieces */
 	mutex_unlock(&guest->lock);
 	xibb_guest_disconnect(guest);
 	return err;
 
 err_unlock:
+	atomic64_inc(&guest->stats.connect_errors);
 	mutex_unlock(&guest->lock);
 	return err;
 }

@@ -56,6 +56,8 @@ XIBB_STAT_ATTR(mem_refused);
 XIBB_STAT_ATTR(dup_grefs);
 XIBB_STAT_ATTR(map_refused);
 XIBB_STAT_ATTR(spurious_kicks);
+XIBB_STAT_ATTR(connects);
+XIBB_STAT_ATTR(connect_errors);
 
 /*
  * Not counters: the Dom0 memory the guest's shadow objects take now and
@@ -105,6 +107,8 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_dup_grefs.attr,
 	&dev_attr_map_refused.attr,
 	&dev_attr_spurious_kicks.attr,
+	&dev_attr_connects.attr,
+	&dev_attr_connect_errors.attr,
 	&dev_attr_mem_used_kib.attr,
 	&dev_attr_mem_quota_kib.attr,
 	NULL

@@ -470,6 +470,9 @@ struct xibb_quota {
  *	max_mapped_pages (gmap.c)
  * @spurious_kicks: kicks after which the engine's pass found nothing to
  *	do, answered with a spurious late EOI (engine.c)
+ * @connects: connections made with the frontend (guest.c)
+ * @connect_errors: connection attempts refused: a key the frontend wrote
+ *	was missing or wrong, a ring or channel could not be mapped or bound
  */
 struct xibb_stats {
 	atomic64_t requests;
@@ -492,6 +495,8 @@ struct xibb_stats {
 	atomic64_t dup_grefs;
 	atomic64_t map_refused;
 	atomic64_t spurious_kicks;
+	atomic64_t connects;
+	atomic64_t connect_errors;
 };
 
 struct xibb_eng_scratch;

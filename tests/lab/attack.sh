@@ -303,3 +303,7 @@ fi
 
 # Raw control requests from a guest kernel (tests/lab/raw.sh).
 . "$here/raw.sh"
+
+# A guest kernel writing garbage into xenstore and flipping its state
+# (tests/lab/xenstore.sh).
+. "$here/xenstore.sh"

@@ -22,6 +22,16 @@ MODULE_PARM_DESC(max_ring_page_order,
 		 "largest control ring per guest, log2 of pages (default 4, max 4)");
 
 /*
+ * Connection attempts of one guest: XIBB_CONNECT_BURST at once, then one
+ * per reconnect_ms; an attempt beyond waits (xenbus.c).  0: no limit.
+ * Read at each attempt.
+ */
+unsigned int xibb_reconnect_ms = 1000;
+module_param_named(reconnect_ms, xibb_reconnect_ms, uint, 0644);
+MODULE_PARM_DESC(reconnect_ms,
+		 "after 8 connection attempts of a guest at once, one per this many ms (default 1000, 0: no limit)");
+
+/*
  * Control requests one guest may have executed per turn of its work item;
  * default 16.  The work then requeues itself behind other guests' work, so
  * one busy guest cannot starve the others.  Read at each turn.

@@ -11,6 +11,15 @@
  *                                  unregister the device if offline
  *   frontend Initialising again -> disconnect, InitWait (reconnect)
  *
+ * Connection attempts are rate-limited per guest: XIBB_CONNECT_BURST at
+ * once, then one per reconnect_ms.  An attempt beyond that is not refused
+ * but put off (connect_work), and made then if the frontend still asks
+ * for it, so a guest that flips its state in a loop (or writes garbage
+ * keys and retries) costs Dom0 a bounded number of attempts a second,
+ * while a frontend that reconnects now and then never waits.  Each
+ * attempt maps rings, binds channels and queries the real device.
+ * xb_lock serialises the state changes and connect_work.
+ *
  * Copyright (c) 2025 The xenib authors.
  */
 
@@ -69,6 +78,8 @@ err_abort:
 	return err;
 }
 
+static void xibb_connect_work(struct work_struct *work);
+
 static int xibb_probe(struct xenbus_device *dev,
 		      const struct xenbus_device_id *id)
 {
@@ -82,6 +93,10 @@ static int xibb_probe(struct xenbus_device *dev,
 		return err;
 	}
 	dev_set_drvdata(&dev->dev, guest);
+	mutex_init(&guest->xb_lock);
+	INIT_DELAYED_WORK(&guest->connect_work, xibb_connect_work);
+	guest->conn_tokens = XIBB_CONNECT_BURST;
+	guest->conn_stamp = jiffies;
 
 	err = xibb_publish(dev);
 	if (err)
@@ -98,14 +113,84 @@ err_free_guest:
 	return err;
 }
 
+/*
+ * May a connection attempt run now?  0 if so (a token taken), else the
+ * jiffies until the next token.  Context: guest->xb_lock held.
+ */
+static unsigned long xibb_connect_delay(struct xibb_guest *guest)
+{
+	unsigned long iv = msecs_to_jiffies(READ_ONCE(xibb_reconnect_ms));
+	unsigned long now = jiffies, n;
+
+	if (!iv)
+		return 0;
+	if (guest->conn_tokens >= XIBB_CONNECT_BURST) {
+		guest->conn_stamp = now;
+	} else {
+		n = (now - guest->conn_stamp) / iv;
+		if (n) {
+			guest->conn_tokens = min_t(unsigned long,
+						   XIBB_CONNECT_BURST,
+						   guest->conn_tokens + n);
+			guest->conn_stamp += n * iv;
+		}
+	}
+	if (guest->conn_tokens) {
+		guest->conn_tokens--;
+		return 0;
+	}
+	return guest->conn_stamp + iv - now ?: 1;
+}
+
+/*
+ * Connects if the frontend asks for it (Initialised or Connected) and
+ * the backend waits for it (InitWait), now or, beyond the rate limit,
+ * from connect_work later.  Context: guest->xb_lock held.
+ */
+static void xibb_try_connect(struct xibb_guest *guest)
+{
+	struct xenbus_device *dev = guest->xbdev;
+	enum xenbus_state fe = xenbus_read_driver_state(dev->otherend);
+	unsigned long delay;
+
+	if (fe != XenbusStateInitialised && fe != XenbusStateConnected)
+		return;
+	if (dev->state != XenbusStateInitWait)
+		return;
+	delay = xibb_connect_delay(guest);
+	if (delay) {
+		atomic64_inc(&guest->stats.connects_delayed);
+		mod_delayed_work(xibb_wq, &guest->connect_work, delay);
+		return;
+	}
+	if (xibb_guest_connect(guest))
+		return;
+	xenbus_switch_state(dev, XenbusStateConnected);
+}
+
+static void xibb_connect_work(struct work_struct *work)
+{
+	struct xibb_guest *guest = container_of(to_delayed_work(work),
+						struct xibb_guest,
+						connect_work);
+
+	mutex_lock(&guest->xb_lock);
+	xibb_try_connect(guest);
+	mutex_unlock(&guest->xb_lock);
+}
+
 static void xibb_frontend_changed(struct xenbus_device *dev,
 				  enum xenbus_state frontend_state)
 {
 	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
+	bool unregister = false;
 
+	if (!guest)
+		return;
 	dev_dbg(&dev->dev, "frontend %s, backend %s\n",
 		xenbus_strstate(frontend_state), xenbus_strstate(dev->state));
 
+	mutex_lock(&guest->xb_lock);
 	switch (frontend_state) {
 	case XenbusStateInitialising:
 		/* The frontend starts over (resume, reload): so do we. */
@@ -118,13 +203,7 @@ static void xibb_frontend_changed(struct xenbus_device *dev,
 
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
-		if (dev->state == XenbusStateConnected)
-			break;
-		if (dev->state != XenbusStateInitWait)
-			break;
-		if (xibb_guest_connect(guest))
-			break;
-		xenbus_switch_state(dev, XenbusStateConnected);
+		xibb_try_connect(guest);
 		break;
 
 	case XenbusStateClosing:
@@ -141,7 +220,7 @@ static void xibb_frontend_changed(struct xenbus_device *dev,
 	case XenbusStateUnknown:
 		/* The frontend is gone for good (or never was). */
 		xibb_guest_disconnect(guest);
-		device_unregister(&dev->dev);
+		unregister = true;
 		break;
 
 	default:
@@ -149,6 +228,10 @@ static void xibb_frontend_changed(struct xenbus_device *dev,
 				 frontend_state);
 		break;
 	}
+	mutex_unlock(&guest->xb_lock);
+	/* Not under xb_lock: removal waits for connect_work, which takes it. */
+	if (unregister)
+		device_unregister(&dev->dev);
 }
 
 static void xibb_remove(struct xenbus_device *dev)
@@ -156,8 +239,10 @@ static void xibb_remove(struct xenbus_device *dev)
 	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
 
 	dev_set_drvdata(&dev->dev, NULL);
-	if (guest)
+	if (guest) {
+		cancel_delayed_work_sync(&guest->connect_work);
 		xibb_guest_free(guest);
+	}
 }
 
 static const struct xenbus_device_id xibb_ids[] = {

@@ -36,6 +36,10 @@
 
 /* Module parameters (main.c). */
 extern unsigned int xibb_max_ring_page_order;
+extern unsigned int xibb_reconnect_ms;
+
+/* Connection attempts a guest may make at once (xibb_reconnect_ms). */
+#define XIBB_CONNECT_BURST	8
 extern unsigned int xibb_cmd_budget;
 extern unsigned int xibb_def_quota_pd;
 extern unsigned int xibb_def_quota_cq;
@@ -471,6 +475,8 @@ struct xibb_quota {
  * @spurious_kicks: kicks after which the engine's pass found nothing to
  *	do, answered with a spurious late EOI (engine.c)
  * @connects: connections made with the frontend (guest.c)
+ * @connects_delayed: connection attempts put off by the rate limit,
+ *	reconnect_ms (xenbus.c)
  * @connect_errors: connection attempts refused: a key the frontend wrote
  *	was missing or wrong, a ring or channel could not be mapped or bound
  */
@@ -496,6 +502,7 @@ struct xibb_stats {
 	atomic64_t map_refused;
 	atomic64_t spurious_kicks;
 	atomic64_t connects;
+	atomic64_t connects_delayed;
 	atomic64_t connect_errors;
 };
 
@@ -562,6 +569,12 @@ struct xibb_engine {
  * @lock: serialises xibb_guest_connect() and xibb_guest_disconnect();
  *	guards @connected
  * @connected: the rings are mapped and the event channels bound
+ * @xb_lock: serialises the xenbus state machine (xenbus.c): the
+ *	frontend's state changes and @connect_work
+ * @connect_work: a connection attempt the rate limit put off (xenbus.c)
+ * @conn_tokens: connection attempts allowed now, at most
+ *	XIBB_CONNECT_BURST; one more each reconnect_ms (@xb_lock)
+ * @conn_stamp: jiffies of the last refill of @conn_tokens (@xb_lock)
  * @stopping: set before teardown: the handlers stop queueing work
  * @disabled: the frontend corrupted its ring; it is no longer serviced
  * @ring: back end of the control ring
@@ -617,6 +630,10 @@ struct xibb_guest {
 
 	struct mutex lock;		/* see @lock above */
 	bool connected;
+	struct mutex xb_lock;		/* see @xb_lock above */
+	struct delayed_work connect_work;
+	u32 conn_tokens;
+	unsigned long conn_stamp;
 	bool stopping;
 	bool disabled;
 

@@ -2,7 +2,7 @@
 #
 # destroy.sh : destruction under load (issue #10, docs/security.md).
 # Sourced by integration.sh among the destructive checks, after attack.sh
-# (whose attack_mem and attack_mapped it uses); uses its L, ok, bad,
+# (whose attack_mem, attack_mapped and attack_released it uses); uses its L, ok, bad,
 # oneline, elapsed, G1, G2, DOMID.  One "ok"/"FAIL" line.
 #
 # DESTROY_CYCLES (5) times: guest2 registers 1 MiB regions one after
@@ -52,14 +52,8 @@ timeout 30 xenib detach --force $d >/dev/null 2>&1; true" >/dev/null 2>&1
 	L run "$G1" "pkill -x ibv_rc_pingpong; for i in \$(seq 40); do pgrep -x ibv_rc_pingpong >/dev/null || break; sleep 0.25; done
 ibv_devinfo -d xenib0 | grep -q PORT_ACTIVE" >/dev/null 2>&1
 	local g1ok=$?
-	# What the backend charged and mapped for guest2 is released by the
-	# teardown; give it up to 20 s (it is not asserted to be fast).
-	for i in $(seq 40); do
-		read -r m _ <<<"$(attack_mem)"
-		read -r p _ <<<"$(attack_mapped)"
-		[ "$m" = "$destroy_m0" ] && [ "$p" = "$destroy_p0" ] && break
-		sleep 0.5
-	done
+	# What the backend charged and mapped for guest2 is released.
+	read -r m p <<<"$(attack_released "$destroy_m0" "$destroy_p0")"
 	d_out="wqes $w0 -> ${w1:-?} before destroy; device $gone; dom0 ${alive:-silent}; $G1's xenib0 ${g1ok/#0/active}; charged $m KiB, mapped $p pages;"
 	if ! { [ "$alive" = alive ] && [ "$gone" = gone ] && [ "$g1ok" = 0 ] &&
 		[ "$m" = "$destroy_m0" ] && [ "$p" = "$destroy_p0" ] &&

@@ -109,6 +109,19 @@ attack_mapped() {	# "MAPPED MAX" from the backend's debugfs "mem"
 	L run dom0 "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 awk '{ v[\$1] = \$2 } END { print v[\"mapped_pages\"] + 0, v[\"max_mapped_pages\"] + 0 }' /sys/kernel/debug/xen-ibback/mem 2>/dev/null || echo '0 0'" 2>/dev/null | tr -d '\r'
 }
+# attack_released M0 P0 : "USED MAPPED" once the backend's charged memory
+# (KiB) and mapped pages are back at M0 and P0, or what they are after
+# 20 s (a teardown releases them; it is not asserted to be fast).
+attack_released() {
+	local i m p
+	for i in $(seq 40); do
+		read -r m _ <<<"$(attack_mem)"
+		read -r p _ <<<"$(attack_mapped)"
+		[ "$m" = "$1" ] && [ "$p" = "$2" ] && break
+		sleep 0.5
+	done
+	echo "$m $p"
+}
 
 # stat_of DOMID NAME : one backend counter.
 stat_of() {

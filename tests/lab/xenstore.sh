@@ -3,7 +3,8 @@
 # xenstore.sh : a guest kernel that writes garbage into its own xenstore
 # keys and flips its xenbus state in a loop (issue #10, docs/security.md).
 # Sourced by attack.sh; uses its L, ok, bad, oneline, elapsed, stat_of,
-# attack_mem, attack_mapped, pair, G1, G2, DOMID.  One "ok"/"FAIL" line.
+# attack_mem, attack_mapped, attack_released, pair, G1, G2, DOMID.  One
+# "ok"/"FAIL" line.
 #
 # guest2 unloads its frontend; then its root (what a hostile guest kernel
 # can do) writes, ATTACK_XS_ROUNDS (24) times, one of: random ring,
@@ -72,12 +73,7 @@ tail -n 3 /tmp/xs.log; exit \$(cat /tmp/xs.rc 2>/dev/null || echo 1)" 2>&1)
 	[[ $rms0 =~ ^[0-9]+$ ]] && L run dom0 "echo $rms0 >/sys/module/xen_ibback/parameters/reconnect_ms" >/dev/null 2>&1
 	cn1=$(stat_of "$d" connects 2>/dev/null | tr -d '\r')
 	bstate=$(L run dom0 "xenstore-read /local/domain/0/backend/vib/$d/0/state" 2>&1 | tr -d '\r')
-	for i in $(seq 40); do
-		read -r xm1 _ <<<"$(attack_mem)"
-		read -r xp1 _ <<<"$(attack_mapped)"
-		[ "$xm1" = "$xm0" ] && [ "$xp1" = "$xp0" ] && break
-		sleep 0.5
-	done
+	read -r xm1 xp1 <<<"$(attack_released "$xm0" "$xp0")"
 	# What a guest does next: load its frontend again.
 	L run "$g" "insmod /opt/xenib/xen-ibfront.ko; for i in \$(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done; ibv_devices | grep -q xenib0" >/dev/null 2>&1
 	wrc=$?

@@ -100,6 +100,19 @@ MODULE_PARM_DESC(engine_budget,
 		 "WQEs and completions per guest per engine pass (default 64)");
 
 /*
+ * Doorbell bits and contexts one guest's engine examines per pass, at
+ * least 64 (a word of bits): the scan of the doorbell pages is bounded
+ * whatever a guest writes there (every bit of thousands of contexts set
+ * and post_seq moving, with nothing queued).  A scan cut short resumes at
+ * the next pass where it stopped.  0: no bound (for comparison only).
+ * Read at each pass.
+ */
+static unsigned int xibb_eng_scan_budget = 1024;
+module_param_named(engine_scan_budget, xibb_eng_scan_budget, uint, 0644);
+MODULE_PARM_DESC(engine_scan_budget,
+		 "doorbell bits and contexts examined per guest per engine pass (default 1024, 0: no bound)");
+
+/*
  * Largest inline send offered to guests, in octets; default 512, at most
  * what a 2 KiB send slot holds (1984).  Probed against the real device
  * when a guest connects, halving until the device accepts it; 0 offers
@@ -972,25 +985,41 @@ static u32 xibb_eng_qp(struct xibb_guest *guest, struct xibb_qp *qp,
 	return done + xibb_eng_wq(guest, qp, budget, false);
 }
 
-/* Looks at one context's doorbell page. */
-static u32 xibb_eng_uc(struct xibb_guest *guest, struct xibb_ucontext *uc,
-		       u32 *budget)
+/*
+ * Looks at one context's doorbell page, from the word where the last scan
+ * of it stopped.  Each context and each set bit costs one unit of *@scan;
+ * the scan stops at a word boundary when *@scan runs out (at most 63 units
+ * over).  Returns true if the page was scanned to its end.
+ */
+static bool xibb_eng_uc(struct xibb_guest *guest, struct xibb_ucontext *uc,
+			u32 *budget, u32 *scan, u32 *done)
 {
 	struct xenib_db_page *db = uc->db;
 	struct xibb_obj *obj;
-	u32 seq, w, done = 0;
+	u32 seq, w, n;
 	u64 bits;
 
+	if (*scan)
+		(*scan)--;
 	/* Nothing posted since the last look: O(1), whatever the QPs. */
 	seq = smp_load_acquire(&db->post_seq);
-	if (seq == uc->eng_seq)
-		return 0;
+	if (seq == uc->eng_seq && !uc->eng_cut)
+		return true;
 	uc->eng_seq = seq;
-	for (w = 0; w < XENIB_DB_WORDS; w++) {
+	uc->eng_cut = false;
+	for (w = uc->eng_word; w < XENIB_DB_WORDS; w++) {
 		if (!READ_ONCE(db->dirty[w]))
 			continue;
+		if (!*scan) {
+			/* Resume here; the next pass looks again. */
+			uc->eng_word = w;
+			uc->eng_cut = true;
+			return false;
+		}
 		/* Full barrier: the bit, then prod; pairs with [U1]/[U2]. */
 		bits = xchg(&db->dirty[w], 0);
+		n = hweight64(bits);
+		*scan -= min(n, *scan);
 		while (bits) {
 			u32 idx = w * 64 + __ffs64(bits);
 
@@ -999,21 +1028,51 @@ static u32 xibb_eng_uc(struct xibb_guest *guest, struct xibb_ucontext *uc,
 			if (!obj)
 				continue;
 			if (obj->kind == XIBB_KIND_QP) {
-				done += xibb_eng_qp(guest,
-						    container_of(obj,
-								 struct xibb_qp,
-								 obj), budget);
+				*done += xibb_eng_qp(guest,
+						     container_of(obj,
+								  struct xibb_qp,
+								  obj), budget);
 			} else if (obj->kind == XIBB_KIND_SRQ) {
 				struct xibb_srq *srq =
 					container_of(obj, struct xibb_srq, obj);
 
 				if (*budget)
-					done += xibb_eng_srq(guest, srq, budget);
+					*done += xibb_eng_srq(guest, srq, budget);
 				else if (srq->eng_live)
 					xibb_eng_again_srq(&guest->eng, srq);
 			}
 		}
 	}
+	uc->eng_word = 0;
+	return true;
+}
+
+/*
+ * Scans the doorbell pages within the pass's scan budget, starting with
+ * the context where the last cut-short scan stopped, so that every
+ * context is reached however much the others hold.  Sets *@more if the
+ * scan was cut short.
+ */
+static u32 xibb_eng_scan(struct xibb_guest *guest, u32 *budget, bool *more)
+{
+	u32 limit = READ_ONCE(xibb_eng_scan_budget), done = 0, scan;
+	struct xibb_engine *eng = &guest->eng;
+	struct xibb_ucontext *uc;
+
+	scan = limit ? max(limit, 64U) : U32_MAX;
+	list_for_each_entry(uc, &eng->ucs, eng_node) {
+		if (!scan || !xibb_eng_uc(guest, uc, budget, &scan, &done)) {
+			/* This one first next time. */
+			list_rotate_to_front(&uc->eng_node, &eng->ucs);
+			atomic64_inc(&guest->stats.scan_cut);
+			*more = true;
+			break;
+		}
+	}
+	scan = (limit ? max(limit, 64U) : U32_MAX) - scan;
+	/* Only this thread writes it. */
+	if (scan > atomic64_read(&guest->stats.scan_max))
+		atomic64_set(&guest->stats.scan_max, scan);
 	return done;
 }
 
@@ -1032,7 +1091,6 @@ static u32 xibb_eng_pass(struct xibb_guest *guest, bool *more)
 	struct xibb_engine *eng = &guest->eng;
 	u32 budget = max(READ_ONCE(xibb_eng_budget), 1U), wqe_budget = budget;
 	u32 done = 0, cq_done = 0;
-	struct xibb_ucontext *uc;
 	struct xibb_srq *srq;
 	struct xibb_qp *qp;
 	struct xibb_cq *cq;
@@ -1077,8 +1135,7 @@ static u32 xibb_eng_pass(struct xibb_guest *guest, bool *more)
 	}
 	list_splice(&list, &eng->again_srqs);
 
-	list_for_each_entry(uc, &eng->ucs, eng_node)
-		done += xibb_eng_uc(guest, uc, &wqe_budget);
+	done += xibb_eng_scan(guest, &wqe_budget, more);
 
 	if (!list_empty(&eng->again_qps) || !list_empty(&eng->again_srqs))
 		*more = true;

@@ -56,6 +56,8 @@ XIBB_STAT_ATTR(mem_refused);
 XIBB_STAT_ATTR(dup_grefs);
 XIBB_STAT_ATTR(map_refused);
 XIBB_STAT_ATTR(spurious_kicks);
+XIBB_STAT_ATTR(scan_cut);
+XIBB_STAT_ATTR(scan_max);
 XIBB_STAT_ATTR(connects);
 XIBB_STAT_ATTR(connects_delayed);
 XIBB_STAT_ATTR(connect_errors);
@@ -108,6 +110,8 @@ static struct attribute *xibb_stat_attrs[] = {
 	&dev_attr_dup_grefs.attr,
 	&dev_attr_map_refused.attr,
 	&dev_attr_spurious_kicks.attr,
+	&dev_attr_scan_cut.attr,
+	&dev_attr_scan_max.attr,
 	&dev_attr_connects.attr,
 	&dev_attr_connects_delayed.attr,
 	&dev_attr_connect_errors.attr,

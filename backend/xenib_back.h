@@ -151,6 +151,9 @@ static inline void *xibb_gmap_ptr(const struct xibb_gmap *map, size_t off)
  *	db indices unique); entries are erased under the engine lock
  * @eng_node: entry in the engine's context list (engine lock)
  * @eng_seq: post_seq the engine saw at its last scan of the bitmap
+ * @eng_word: the word of the bitmap where the next scan starts
+ * @eng_cut: the last scan stopped at @eng_word for the scan budget: the
+ *	next one goes on whatever post_seq says
  */
 struct xibb_ucontext {
 	struct xibb_obj obj;
@@ -159,6 +162,8 @@ struct xibb_ucontext {
 	struct xarray db_xa;
 	struct list_head eng_node;
 	u32 eng_seq;
+	u32 eng_word;
+	bool eng_cut;
 };
 
 /**
@@ -474,6 +479,9 @@ struct xibb_quota {
  *	max_mapped_pages (gmap.c)
  * @spurious_kicks: kicks after which the engine's pass found nothing to
  *	do, answered with a spurious late EOI (engine.c)
+ * @scan_cut: engine passes whose doorbell scan stopped at the scan
+ *	budget, engine_scan_budget (engine.c)
+ * @scan_max: most doorbell bits and contexts one pass examined (engine.c)
  * @connects: connections made with the frontend (guest.c)
  * @connects_delayed: connection attempts put off by the rate limit,
  *	reconnect_ms (xenbus.c)
@@ -501,6 +509,8 @@ struct xibb_stats {
 	atomic64_t dup_grefs;
 	atomic64_t map_refused;
 	atomic64_t spurious_kicks;
+	atomic64_t scan_cut;
+	atomic64_t scan_max;
 	atomic64_t connects;
 	atomic64_t connects_delayed;
 	atomic64_t connect_errors;

@@ -301,6 +301,9 @@ grep -E '^storm|^FAIL' /tmp/storm.log; exit \$(cat /tmp/storm.rc 2>/dev/null || 
 	fi
 fi
 
+# A guest process scribbling on its shared queues (tests/lab/scribble.sh).
+. "$here/scribble.sh"
+
 # Raw control requests from a guest kernel (tests/lab/raw.sh).
 . "$here/raw.sh"
 

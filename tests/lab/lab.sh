@@ -21,6 +21,7 @@
 #
 # Environment (defaults): LAB_GUESTS (2), LAB_GUEST_MEM (512, MiB),
 # LAB_GUEST_VCPUS (1), LAB_MEM (4096, QEMU's MiB), LAB_DOM0_MEM (1024),
+# LAB_DOM0_MEMCHECK (Dom0's KFENCE and slub_debug options; empty: none),
 # LAB_SMP (2), LAB_RXE (ci0: a dummy netdev; or xenbr0), LAB_TIMEOUT (600 s
 # per command), LAB_BOOT_TIMEOUT (600 s to Dom0 ready), LAB_GUEST_TIMEOUT
 # (300 s per guest), LAB_DOWN_TIMEOUT (120 s), LAB_KEEP (1: a failed up
@@ -130,6 +131,11 @@ cmd_images() {
 # qemu_cmd BOOT RUN : the QEMU command line, into the array QEMU.
 qemu_cmd() {
 	local boot=$1 run=$2 dom0mem=${LAB_DOM0_MEM:-1024} smp=${LAB_SMP:-2}
+	# Dom0's own memory checkers (docs/lab.md): KFENCE sampling every
+	# 10 ms, SLUB red zones, poisoning and sanity checks on the kmalloc
+	# caches (where the backend's objects live).  QEMU splits -initrd at
+	# commas: a comma of the command line is written ",,".
+	local memcheck=${LAB_DOM0_MEMCHECK-kfence.sample_interval=10 slub_debug=FZP,,kmalloc-*}
 	# shellcheck disable=SC2054 # commas belong to QEMU option values
 	QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm,+npt,+rdrand
 		-m "${LAB_MEM:-4096}" -smp "$smp" -nodefaults -display none
@@ -137,7 +143,7 @@ qemu_cmd() {
 		-chardev "file,id=ser0,path=$run/logs/serial.log" -serial chardev:ser0
 		-kernel "$boot/xen"
 		-append "console=com1 com1=115200,8n1 dom0_mem=${dom0mem}M,max:${dom0mem}M dom0_max_vcpus=$smp gnttab_max_frames=512 loglvl=all guest_loglvl=all console_timestamps=boot noreboot bootscrub=0"
-		-initrd "$boot/vmlinuz console=hvc0 earlyprintk=xen mitigations=off lab.role=dom0 lab.root=/dev/vda lab.rxe=${LAB_RXE:-ci0},$run/boot/initrd.img"
+		-initrd "$boot/vmlinuz console=hvc0 earlyprintk=xen mitigations=off $memcheck lab.role=dom0 lab.root=/dev/vda lab.rxe=${LAB_RXE:-ci0},$run/boot/initrd.img"
 		-drive "file=$boot/rootfs.img,if=virtio,format=raw,readonly=on"
 		-virtfs "local,path=$run,mount_tag=lab,security_model=none,id=lab"
 		-device virtio-serial-pci
@@ -288,7 +294,7 @@ cmd_down() {
 }
 
 # The test programs of tests/progs that go into every domain.
-LAB_PROGS="xenib-stress xenib-integrity xenib-kicks xenib-verbs xenib-attack xenib-raw
+LAB_PROGS="xenib-stress xenib-integrity xenib-kicks xenib-verbs xenib-attack xenib-raw xenib-scribble
 	xenib-mpi-coll.openmpi xenib-mpi-coll.mpich"
 LAB_PROGS=$(echo $LAB_PROGS)
 

@@ -30,8 +30,9 @@ bad() { echo "FAIL $1: $2 [t+$(elapsed "$t_start")s]"; fail=$((fail + 1)); }
 oneline() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-300; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# What no dmesg of the lab may ever contain.
-BADRE='WARNING:|Oops|BUG:|kernel BUG|Call Trace|general protection fault|UBSAN|KASAN|list_add corruption|list_del corruption|refcount_t:|soft lockup|hung_task|rcu_sched detected stall|Kernel panic'
+# What no dmesg of the lab may ever contain (with KFENCE's and SLUB's
+# reports, lab.sh's LAB_DOM0_MEMCHECK).
+BADRE='WARNING:|Oops|BUG:|kernel BUG|Call Trace|general protection fault|UBSAN|KASAN|list_add corruption|list_del corruption|refcount_t:|soft lockup|hung_task|rcu_sched detected stall|Kernel panic|KFENCE|BUG [^ ]+ \(|Redzone overwritten|Poison overwritten|Object already free'
 # Taint bits we accept: O (out-of-tree, 4096) and E (unsigned, 8192).
 TAINT_OK=12288
 
@@ -139,5 +140,29 @@ suite_guests() {
 	declare -g -A DOMID
 	for n in $guests; do
 		DOMID[guest$n]=$(L run dom0 "xl domid guest$n" 2>/dev/null | tr -d '\r')
+	done
+}
+
+# perftest fits rdtsc against gettimeofday() before it reports, and under
+# TCG, in Dom0 as in a guest, a vCPU descheduled at the wrong moment makes
+# the fit fail now and then ("Correlation coefficient r^2 < 0.9").  The
+# checks pass -F, with which a bandwidth test whose fit failed still exits
+# 0 (its figures are then 0) instead of "Can't produce a report" and exit
+# 1: a check here is about the transfers (both sides exit 0, a result
+# line), never about perftest's clock.  A failed fit is shown on the line.
+# (Guests also run rdtsc natively, see lab-guest-start, so that their
+# clock is Dom0's.)  Latency figures come from make bench (-C, cycles).
+pt_all() {
+	local a=$1 b=$2 t out note
+	for t in ib_send_lat ib_write_lat ib_read_lat ib_atomic_lat ib_send_bw ib_write_bw ib_read_bw; do
+		out=$(pair "$t" "$a" "$b" -x 0 -n "${PT_ITERS:-100}" -F 2>&1)
+		note=
+		echo "$out" | grep -q "Correlation coefficient" && note=" (perftest's clock fit failed: figures not meaningful)"
+		if pair_ok "$out" && ! echo "$out" | grep -q -i -E 'error|fail' &&
+			echo "$out" | grep -q -E '^ *[0-9]+ +[0-9]+ +[0-9.inf]+ +[0-9.inf]+'; then
+			ok "$t $b -> $a" "$(echo "$out" | grep -o -E '^ *[0-9]+ +[0-9]+ +[0-9.inf]+ +[0-9.inf]+ +[0-9.inf]+' | head -n 1 | oneline)$note"
+		else
+			bad "$t $b -> $a" "$(echo "$out" | oneline)$note"
+		fi
 	done
 }

@@ -240,6 +240,23 @@ $dmesg_script" 2>&1); then
 		bad "dmesg clean ($d)" "$(echo "$out" | oneline)"
 	fi
 done
+# The checkers behind Dom0's clean log were on (lab.sh's LAB_DOM0_MEMCHECK).
+if [ -z "${LAB_DOM0_MEMCHECK-x}" ]; then
+	ok "Dom0 memory checkers" "off (LAB_DOM0_MEMCHECK is empty)"
+elif out=$(L run dom0 'k=/sys/kernel/debug/kfence/stats s=/sys/kernel/slab/kmalloc-64
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+grep -q "^enabled: 1" $k || { echo "KFENCE is off"; exit 1; }
+a=$(awk "/^total allocations:/ { print \$3 }" $k)
+[ "${a:-0}" -gt 0 ] || { echo "KFENCE sampled nothing"; exit 1; }
+grep -q "^total bugs: 0$" $k || { echo "KFENCE: $(grep "^total bugs" $k)"; exit 1; }
+for f in sanity_checks red_zone poison; do
+	[ "$(cat $s/$f)" = 1 ] || { echo "kmalloc-64 $f is off"; exit 1; }
+done
+echo "KFENCE sampled $a allocations, kmalloc-* red zones, poisoning and sanity checks on"' 2>&1); then
+	ok "Dom0 memory checkers" "$out"
+else
+	bad "Dom0 memory checkers" "$(echo "$out" | oneline)"
+fi
 if out=$(L run dom0 'xl dmesg | grep -E "\(XEN\).*(Assertion|FATAL|Panic|BUG)" | head -n 3' 2>&1) && [ -z "$out" ]; then
 	ok "xl dmesg clean"
 else

@@ -132,6 +132,12 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 		return ERR_PTR(-ENOMEM);
 	guest->xbdev = xbdev;
 	guest->domid = xbdev->otherend_id;
+	/* xenbus frees dev->otherend at removal; the teardown comes later. */
+	guest->fe_path = kstrdup(xbdev->otherend, GFP_KERNEL);
+	if (!guest->fe_path) {
+		kfree(guest);
+		return ERR_PTR(-ENOMEM);
+	}
 	mutex_init(&guest->lock);
 	mutex_init(&guest->obj_lock);
 	spin_lock_init(&guest->evt_lock);
@@ -143,18 +149,21 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 
 	name = xenbus_read(XBT_NIL, xbdev->nodename, "rdma-device", NULL);
 	if (IS_ERR(name)) {
+		kfree(guest->fe_path);
 		kfree(guest);
 		return ERR_PTR(-EINVAL);
 	}
 	if (strscpy(guest->rdma_name, name, sizeof(guest->rdma_name)) < 0 ||
 	    !guest->rdma_name[0]) {
 		kfree(name);
+		kfree(guest->fe_path);
 		kfree(guest);
 		return ERR_PTR(-EINVAL);
 	}
 	kfree(name);
 	guest->rdma_port = xenbus_read_unsigned(xbdev->nodename, "rdma-port", 1);
 	if (xibb_read_gid_allow(guest)) {
+		kfree(guest->fe_path);
 		kfree(guest);
 		return ERR_PTR(-EINVAL);
 	}
@@ -199,6 +208,7 @@ void xibb_guest_free(struct xibb_guest *guest)
 	xa_destroy(&guest->objs);
 	xa_destroy(&guest->lkeys);
 	xa_destroy(&guest->grefs);
+	kfree(guest->fe_path);
 	kfree(guest);
 }
 
@@ -228,7 +238,7 @@ static int xibb_read_ring_refs(struct xibb_guest *guest, grant_ref_t *refs,
 	char key[16];
 	int err;
 
-	order = xenbus_read_unsigned(dev->otherend, "ring-page-order", 0);
+	order = xenbus_read_unsigned(guest->fe_path, "ring-page-order", 0);
 	if (order > READ_ONCE(xibb_max_ring_page_order) ||
 	    order > XEN_VIBIF_MAX_RING_PAGE_ORDER) {
 		xenbus_dev_fatal(dev, -EINVAL, "ring-page-order %u too large",
@@ -238,21 +248,21 @@ static int xibb_read_ring_refs(struct xibb_guest *guest, grant_ref_t *refs,
 	*nr_pages = 1U << order;
 
 	if (order == 0) {
-		err = xenbus_scanf(XBT_NIL, dev->otherend, "ring-ref", "%u",
+		err = xenbus_scanf(XBT_NIL, guest->fe_path, "ring-ref", "%u",
 				   &refs[0]);
 		if (err != 1) {
 			xenbus_dev_fatal(dev, -EINVAL, "reading %s/ring-ref",
-					 dev->otherend);
+					 guest->fe_path);
 			return -EINVAL;
 		}
 		return 0;
 	}
 	for (i = 0; i < *nr_pages; i++) {
 		snprintf(key, sizeof(key), "ring-ref%u", i);
-		err = xenbus_scanf(XBT_NIL, dev->otherend, key, "%u", &refs[i]);
+		err = xenbus_scanf(XBT_NIL, guest->fe_path, key, "%u", &refs[i]);
 		if (err != 1) {
 			xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s",
-					 dev->otherend, key);
+					 guest->fe_path, key);
 			return -EINVAL;
 		}
 	}
@@ -265,8 +275,8 @@ static int xibb_read_fe_uint(struct xibb_guest *guest, const char *key,
 {
 	struct xenbus_device *dev = guest->xbdev;
 
-	if (xenbus_scanf(XBT_NIL, dev->otherend, key, "%u", val) != 1) {
-		xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dev->otherend,
+	if (xenbus_scanf(XBT_NIL, guest->fe_path, key, "%u", val) != 1) {
+		xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", guest->fe_path,
 				 key);
 		return -EINVAL;
 	}
@@ -285,7 +295,7 @@ static int xibb_read_fe_uint(struct xibb_guest *guest, const char *key,
  *
  * Return: 0 or a negative errno.
  *
- * Context: process context (xenwatch), may sleep.
+ * Context: process context (state_work, connect_work), may sleep.
  */
 int xibb_guest_connect(struct xibb_guest *guest)
 {

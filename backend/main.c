@@ -160,8 +160,9 @@ module_init(xibb_init);
 
 static void __exit xibb_exit(void)
 {
-	/* Removes every device: xibb_guest_disconnect() for each guest. */
+	/* Removes every device; each guest's teardown runs on xibb_wq. */
 	xibb_xenbus_exit();
+	flush_workqueue(xibb_wq);
 	xibb_client_exit();
 	destroy_workqueue(xibb_wq);
 	xibb_debugfs_exit();

@@ -11,6 +11,16 @@
  *                                  unregister the device if offline
  *   frontend Initialising again -> disconnect, InitWait (reconnect)
  *
+ * Xenwatch, the one thread that runs every xenbus watch of Dom0 (every
+ * other backend's too), only notes the change and queues state_work on
+ * xibb_wq: tearing a guest down unmaps and destroys all it registered
+ * (about a second per 256 MiB), which must not stall the others.  The
+ * work acts on the frontend's state as it reads it then, so a change that
+ * needs a teardown (Initialising, Closing, Closed, gone) is remembered in
+ * XIBB_XB_RESET in case the frontend has moved on by then (a reload:
+ * Closed, Initialising, Initialised).  Removal (xibb_remove(), in
+ * xenwatch too) hands the guest to free_work the same way.
+ *
  * Connection attempts are rate-limited per guest: XIBB_CONNECT_BURST at
  * once, then one per reconnect_ms.  An attempt beyond that is not refused
  * but put off (connect_work), and made then if the frontend still asks
@@ -78,7 +88,16 @@ err_abort:
 	return err;
 }
 
+/*
+ * xb_flags: a state that needs a teardown was seen since the last look;
+ * the device was removed (state_work then does nothing: free_work tears
+ * the guest down).
+ */
+#define XIBB_XB_RESET	0
+#define XIBB_XB_REMOVED	1
+
 static void xibb_connect_work(struct work_struct *work);
+static void xibb_state_work(struct work_struct *work);
 
 static int xibb_probe(struct xenbus_device *dev,
 		      const struct xenbus_device_id *id)
@@ -95,6 +114,7 @@ static int xibb_probe(struct xenbus_device *dev,
 	dev_set_drvdata(&dev->dev, guest);
 	mutex_init(&guest->xb_lock);
 	INIT_DELAYED_WORK(&guest->connect_work, xibb_connect_work);
+	INIT_WORK(&guest->state_work, xibb_state_work);
 	guest->conn_tokens = XIBB_CONNECT_BURST;
 	guest->conn_stamp = jiffies;
 
@@ -150,7 +170,7 @@ static unsigned long xibb_connect_delay(struct xibb_guest *guest)
 static void xibb_try_connect(struct xibb_guest *guest)
 {
 	struct xenbus_device *dev = guest->xbdev;
-	enum xenbus_state fe = xenbus_read_driver_state(dev->otherend);
+	enum xenbus_state fe = xenbus_read_driver_state(guest->fe_path);
 	unsigned long delay;
 
 	if (fe != XenbusStateInitialised && fe != XenbusStateConnected)
@@ -179,70 +199,125 @@ static void xibb_connect_work(struct work_struct *work)
 	mutex_unlock(&guest->xb_lock);
 }
 
-static void xibb_frontend_changed(struct xenbus_device *dev,
-				  enum xenbus_state frontend_state)
+/*
+ * Brings the backend where the frontend's state asks for.  Returns true if
+ * the device is to be unregistered.  Context: guest->xb_lock held.
+ */
+static bool xibb_state(struct xibb_guest *guest, enum xenbus_state fe,
+		       bool reset)
 {
-	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
-	bool unregister = false;
+	struct xenbus_device *dev = guest->xbdev;
 
-	if (!guest)
-		return;
-	dev_dbg(&dev->dev, "frontend %s, backend %s\n",
-		xenbus_strstate(frontend_state), xenbus_strstate(dev->state));
-
-	mutex_lock(&guest->xb_lock);
-	switch (frontend_state) {
+	switch (fe) {
 	case XenbusStateInitialising:
-		/* The frontend starts over (resume, reload): so do we. */
-		if (dev->state == XenbusStateClosed ||
-		    dev->state == XenbusStateConnected) {
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		/* The frontend started over (resume, reload): so do we. */
+		if (reset && (dev->state == XenbusStateClosed ||
+			      dev->state == XenbusStateClosing ||
+			      dev->state == XenbusStateConnected)) {
 			xibb_guest_disconnect(guest);
 			xenbus_switch_state(dev, XenbusStateInitWait);
 		}
-		break;
-
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
 		xibb_try_connect(guest);
-		break;
+		return false;
 
 	case XenbusStateClosing:
 		xibb_guest_disconnect(guest);
 		xenbus_switch_state(dev, XenbusStateClosing);
-		break;
+		return false;
 
 	case XenbusStateClosed:
 		xibb_guest_disconnect(guest);
 		xenbus_switch_state(dev, XenbusStateClosed);
-		if (xenbus_dev_is_online(dev))
-			break;
-		fallthrough;
+		return !xenbus_dev_is_online(dev);
+
 	case XenbusStateUnknown:
 		/* The frontend is gone for good (or never was). */
 		xibb_guest_disconnect(guest);
-		unregister = true;
-		break;
+		return true;
 
 	default:
-		xenbus_dev_fatal(dev, -EINVAL, "saw state %d at frontend",
-				 frontend_state);
-		break;
+		xenbus_dev_fatal(dev, -EINVAL, "saw state %d at frontend", fe);
+		return false;
 	}
+}
+
+static void xibb_state_work(struct work_struct *work)
+{
+	struct xibb_guest *guest = container_of(work, struct xibb_guest,
+						state_work);
+	struct xenbus_device *dev = guest->xbdev;
+	enum xenbus_state fe;
+	bool unregister;
+
+	if (test_bit(XIBB_XB_REMOVED, &guest->xb_flags))
+		return;
+	mutex_lock(&guest->xb_lock);
+	fe = xenbus_read_driver_state(guest->fe_path);
+	dev_dbg(&dev->dev, "frontend %s, backend %s\n",
+		xenbus_strstate(fe), xenbus_strstate(dev->state));
+	unregister = xibb_state(guest, fe,
+				test_and_clear_bit(XIBB_XB_RESET,
+						   &guest->xb_flags));
 	mutex_unlock(&guest->xb_lock);
-	/* Not under xb_lock: removal waits for connect_work, which takes it. */
+	/*
+	 * Not under xb_lock: removal waits for connect_work, which takes it.
+	 * The guest may be freed once this returns (free_work waits for it).
+	 */
 	if (unregister)
 		device_unregister(&dev->dev);
 }
 
+/* In xenwatch: note the change, act on it in state_work. */
+static void xibb_frontend_changed(struct xenbus_device *dev,
+				  enum xenbus_state frontend_state)
+{
+	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
+
+	if (!guest)
+		return;
+	switch (frontend_state) {
+	case XenbusStateInitialising:
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+		set_bit(XIBB_XB_RESET, &guest->xb_flags);
+		break;
+	default:
+		break;
+	}
+	queue_work(xibb_wq, &guest->state_work);
+}
+
+static void xibb_free_work(struct work_struct *work)
+{
+	struct xibb_guest *guest = container_of(work, struct xibb_guest,
+						free_work);
+	struct xenbus_device *dev = guest->xbdev;
+
+	/* No new state_work: xenbus dropped the watch before remove. */
+	cancel_work_sync(&guest->state_work);
+	cancel_delayed_work_sync(&guest->connect_work);
+	xibb_guest_free(guest);
+	put_device(&dev->dev);
+}
+
+/*
+ * In xenwatch, or in state_work (device_unregister()): the teardown goes
+ * to free_work, which holds a reference to the device until it is done.
+ */
 static void xibb_remove(struct xenbus_device *dev)
 {
 	struct xibb_guest *guest = dev_get_drvdata(&dev->dev);
 
 	dev_set_drvdata(&dev->dev, NULL);
-	if (guest) {
-		cancel_delayed_work_sync(&guest->connect_work);
-		xibb_guest_free(guest);
-	}
+	if (!guest)
+		return;
+	set_bit(XIBB_XB_REMOVED, &guest->xb_flags);
+	get_device(&dev->dev);
+	INIT_WORK(&guest->free_work, xibb_free_work);
+	queue_work(xibb_wq, &guest->free_work);
 }
 
 static const struct xenbus_device_id xibb_ids[] = {

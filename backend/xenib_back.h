@@ -569,6 +569,8 @@ struct xibb_engine {
  * struct xibb_guest - one vib device of one guest
  * @xbdev: the xenbus device (backend/vib/<domid>/<devid>)
  * @domid: the frontend's domain
+ * @fe_path: the frontend's xenstore directory (a copy of @xbdev's
+ *	otherend, which xenbus frees when it removes the device)
  * @rdma_name: the real device (rdma-device key)
  * @rdma_port: port of @rdma_name shown as the guest's port 1
  * @gid_allow: the GID indexes of @rdma_port the guest may send with
@@ -582,6 +584,10 @@ struct xibb_engine {
  * @xb_lock: serialises the xenbus state machine (xenbus.c): the
  *	frontend's state changes and @connect_work
  * @connect_work: a connection attempt the rate limit put off (xenbus.c)
+ * @state_work: acts on the frontend's state, off xenwatch (xenbus.c)
+ * @free_work: disconnects and frees the guest after its xenbus device
+ *	was removed, off xenwatch (xenbus.c)
+ * @xb_flags: XIBB_XB_* (xenbus.c)
  * @conn_tokens: connection attempts allowed now, at most
  *	XIBB_CONNECT_BURST; one more each reconnect_ms (@xb_lock)
  * @conn_stamp: jiffies of the last refill of @conn_tokens (@xb_lock)
@@ -631,6 +637,7 @@ struct xibb_engine {
 struct xibb_guest {
 	struct xenbus_device *xbdev;
 	domid_t domid;
+	char *fe_path;
 	char rdma_name[IB_DEVICE_NAME_MAX];
 	u32 rdma_port;
 	u16 gid_allow[XIBB_MAX_GID_ALLOW];
@@ -642,6 +649,9 @@ struct xibb_guest {
 	bool connected;
 	struct mutex xb_lock;		/* see @xb_lock above */
 	struct delayed_work connect_work;
+	struct work_struct state_work;
+	struct work_struct free_work;
+	unsigned long xb_flags;
 	u32 conn_tokens;
 	unsigned long conn_stamp;
 	bool stopping;

@@ -10,7 +10,11 @@
 # the backend has posted its WQEs, guest2 is destroyed with xl destroy.
 # Then: Dom0 is alive, guest2's backend device is gone, the Dom0 memory
 # the backend charged and the guest pages it maps are back to what they
-# were before the load, guest1's xenib0 still answers; guest2 is started
+# were before the load, guest1's xenib0 still answers, and xenwatch
+# (sampled every 20 ms from before the destroy until the release) was
+# never seen in the backend's teardown (it runs on the backend's
+# workqueue: a teardown in xenwatch stalls every other backend of Dom0);
+# guest2 is started
 # again (lab.sh guest 2), attached, and its frontend loaded.  At the end
 # guest1 and the last guest2 must run xenib-integrity together.
 
@@ -29,7 +33,7 @@ for i in \$(seq 120); do ibv_devices | grep -q xenib0 && break; sleep 0.5; done;
 }
 
 destroy_cycle() {	# one cycle; what it saw in d_out; returns 0 if clean
-	local g=$G2 d=${DOMID[$G2]} w0 w1 m p alive gone port i
+	local g=$G2 d=${DOMID[$G2]} w0 w1 m p alive gone port i xwh xwn
 	port=$((18700 + RANDOM % 100))
 	w0=$(stat_of "$d" wqes 2>/dev/null | tr -d '\r')
 	L run "$g" "(timeout 300 xenib-attack -d xenib0 -g 0 -w 290 pin >/dev/null 2>&1 &)
@@ -44,6 +48,15 @@ for i in \$(seq 60); do ss -ltn | grep -q ':$port ' && break; sleep 0.25; done" 
 		[[ $w1 =~ ^[0-9]+$ ]] && [[ $w0 =~ ^[0-9]+$ ]] && [ "$w1" -gt $((w0 + 200)) ] && break
 		sleep 0.5
 	done
+	# Xenwatch (Dom0's one thread for every xenbus watch) is sampled
+	# from before the destroy until the release: the teardown must never
+	# run in it (it stalls every other backend).
+	L run dom0 "rm -f /tmp/xw.stop /tmp/xw.out; (p=\$(pgrep -x xenwatch); n=0; h=0
+while [ ! -e /tmp/xw.stop ] && [ \$n -lt 6000 ]; do
+	read -r -d '' st </proc/\$p/stack; n=\$((n + 1))
+	case \$st in *xibb_guest_disconnect*|*xibb_guest_free*|*xibb_guest_release*) h=\$((h + 1)) ;; esac
+	sleep 0.02
+done; echo \"\$h \$n\" >/tmp/xw.out) </dev/null >/dev/null 2>&1 &" >/dev/null 2>&1
 	L run dom0 "xl destroy $g; for i in \$(seq 120); do [ -d /sys/bus/xen-backend/devices/vib-$d-0 ] || break; sleep 0.25; done
 timeout 30 xenib detach --force $d >/dev/null 2>&1; true" >/dev/null 2>&1
 	gone=$(L run dom0 "[ -d /sys/bus/xen-backend/devices/vib-$d-0 ] && echo present || echo gone" 2>&1 | tr -d '\r')
@@ -54,8 +67,10 @@ ibv_devinfo -d xenib0 | grep -q PORT_ACTIVE" >/dev/null 2>&1
 	local g1ok=$?
 	# What the backend charged and mapped for guest2 is released.
 	read -r m p <<<"$(attack_released "$destroy_m0" "$destroy_p0")"
-	d_out="wqes $w0 -> ${w1:-?} before destroy; device $gone; dom0 ${alive:-silent}; $G1's xenib0 ${g1ok/#0/active}; charged $m KiB, mapped $p pages;"
+	read -r xwh xwn <<<"$(L run dom0 "touch /tmp/xw.stop; for i in \$(seq 40); do [ -s /tmp/xw.out ] && break; sleep 0.25; done; cat /tmp/xw.out" 2>/dev/null | tr -d '\r')"
+	d_out="wqes $w0 -> ${w1:-?} before destroy; device $gone; dom0 ${alive:-silent}; $G1's xenib0 ${g1ok/#0/active}; charged $m KiB, mapped $p pages; xenwatch in the teardown in ${xwh:-?} of ${xwn:-?} samples;"
 	if ! { [ "$alive" = alive ] && [ "$gone" = gone ] && [ "$g1ok" = 0 ] &&
+		[ "${xwh:-x}" = 0 ] && [[ $xwn =~ ^[0-9]+$ ]] && [ "$xwn" -gt 0 ] &&
 		[ "$m" = "$destroy_m0" ] && [ "$p" = "$destroy_p0" ] &&
 		[[ $w1 =~ ^[0-9]+$ ]] && [ "$w1" -gt $((w0 + 200)) ]; }; then
 		# Start guest2 again all the same: the checks after this one

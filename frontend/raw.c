@@ -14,6 +14,13 @@
  *   /sys/kernel/debug/xen-ibfront/<xenbus device>/grants
  *	read: the grant references of XIBF_RAW_PAGES zeroed pages granted
  *	to the backend (writable), one per line, to put in directories
+ *   /sys/kernel/debug/xen-ibfront/<xenbus device>/pages
+ *	read/write: the contents of those pages, page i at offset i * 4096
+ *	(to build directory pages, and to change them while the backend
+ *	reads them)
+ *   /sys/kernel/debug/xen-ibfront/<xenbus device>/event_cons
+ *	write: a number stored as the event ring's consumer index (what a
+ *	hostile frontend may write there); read: the index
  *
  * This gives a guest's root nothing it does not have already: the threat
  * model (docs/security.md) trusts no guest kernel, and guest root can load
@@ -136,6 +143,81 @@ static int xibf_raw_grants_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(xibf_raw_grants);
 
+/* Reads or writes the raw pages' contents at *@ppos. */
+static ssize_t xibf_raw_pages_rw(struct xibf_raw *raw, char __user *ubuf,
+				 const char __user *cbuf, size_t len,
+				 loff_t *ppos)
+{
+	loff_t end = (loff_t)raw->npages * PAGE_SIZE;
+	size_t done = 0, n, off;
+	unsigned int i;
+	void *addr;
+
+	if (*ppos < 0)
+		return -EINVAL;
+	mutex_lock(&raw->lock);
+	while (done < len && *ppos < end) {
+		i = *ppos >> PAGE_SHIFT;
+		off = offset_in_page(*ppos);
+		n = min_t(size_t, len - done, PAGE_SIZE - off);
+		addr = page_address(raw->pages[i]) + off;
+		if (ubuf ? copy_to_user(ubuf + done, addr, n) :
+			   copy_from_user(addr, cbuf + done, n)) {
+			mutex_unlock(&raw->lock);
+			return done ? done : -EFAULT;
+		}
+		done += n;
+		*ppos += n;
+	}
+	mutex_unlock(&raw->lock);
+	return done;
+}
+
+static ssize_t xibf_raw_pages_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct xibf_device *xdev = file->private_data;
+
+	return xibf_raw_pages_rw(xdev->raw, ubuf, NULL, len, ppos);
+}
+
+static ssize_t xibf_raw_pages_write(struct file *file,
+				    const char __user *ubuf, size_t len,
+				    loff_t *ppos)
+{
+	struct xibf_device *xdev = file->private_data;
+
+	return xibf_raw_pages_rw(xdev->raw, NULL, ubuf, len, ppos);
+}
+
+static const struct file_operations xibf_raw_pages_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = xibf_raw_pages_read,
+	.write = xibf_raw_pages_write,
+	.llseek = default_llseek,
+};
+
+static int xibf_raw_cons_get(void *data, u64 *val)
+{
+	struct xibf_device *xdev = data;
+
+	*val = le32_to_cpu(READ_ONCE(xdev->evt_page->cons));
+	return 0;
+}
+
+static int xibf_raw_cons_set(void *data, u64 val)
+{
+	struct xibf_device *xdev = data;
+
+	if (val > U32_MAX)
+		return -EINVAL;
+	WRITE_ONCE(xdev->evt_page->cons, cpu_to_le32((u32)val));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xibf_raw_cons_fops, xibf_raw_cons_get,
+			 xibf_raw_cons_set, "%llu\n");
+
 /**
  * xibf_raw_add() - the raw interface of a new connection, if enabled
  * @xdev: the device, its command channel set up
@@ -176,6 +258,10 @@ void xibf_raw_add(struct xibf_device *xdev)
 			    &xibf_raw_request_fops);
 	debugfs_create_file("grants", 0400, raw->dir, xdev,
 			    &xibf_raw_grants_fops);
+	debugfs_create_file("pages", 0600, raw->dir, xdev,
+			    &xibf_raw_pages_fops);
+	debugfs_create_file_unsafe("event_cons", 0600, raw->dir, xdev,
+				   &xibf_raw_cons_fops);
 	dev_warn(&xdev->xbdev->dev,
 		 "raw control requests enabled (raw_requests=1): for tests only\n");
 }

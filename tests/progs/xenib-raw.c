@@ -11,11 +11,23 @@
  *   fuzz   -n N requests of every opcode (and unknown ones) with random
  *          bodies, or valid ones mutated; every one must be answered, and
  *          the device must still work afterwards
+ *   pgdir  REG_MRs with malformed page directories, built in the raw
+ *          pages (frontend/raw.c's "pages"): garbage references in a leaf,
+ *          a leaf naming itself or one page twice, a level 2 directory
+ *          whose upper page names itself as a leaf, more levels than
+ *          needed, counts that do not match, too many pages; each must be
+ *          refused (a well-formed one of the same pages registers); then
+ *          -n N REG_MRs while a second thread rewrites the leaf between
+ *          valid and garbage references: each is accepted or refused,
+ *          never unanswered (the lab suite checks that Dom0 maps no page
+ *          more afterwards)
  *
  * Last line: N passed, N failed.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,17 +50,20 @@ struct raw_result {
 };
 
 static int req_fd = -1;
+static int pages_fd = -1;
 static uint32_t grefs[16];
 static unsigned int ngrefs;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-raw [-D DEVDIR] [-n N] [-S SEED] dup|fuzz\n"
+		"usage: xenib-raw [-D DEVDIR] [-n N] [-S SEED] dup|fuzz|pgdir\n"
 		"  dup     directories with repeated grant references\n"
 		"  fuzz    N random or mutated requests of every opcode\n"
+		"  pgdir   malformed page directories, then N REG_MRs while\n"
+		"          another thread rewrites the directory\n"
 		"  -D DIR  the device's debugfs directory (default: " DBG "/vib-0)\n"
-		"  -n N    fuzz: requests (default 2000)\n"
+		"  -n N    fuzz, pgdir: requests (default 2000)\n"
 		"  -S SEED fuzz: random seed (default 1)\n"
 		"Needs root and xen-ibfront loaded with raw_requests=1.\n");
 }
@@ -296,6 +311,187 @@ static int mode_fuzz(unsigned long n, uint64_t seed)
 	return 0;
 }
 
+/* Writes @n __le32 entries into raw page @page. */
+static int put_refs(unsigned int page, const uint32_t *refs, unsigned int n)
+{
+	uint32_t le[1024];
+	unsigned int i;
+
+	memset(le, 0, sizeof(le));
+	for (i = 0; i < n && i < 1024; i++)
+		le[i] = htole32(refs[i]);
+	return pwrite(pages_fd, le, sizeof(le), (off_t)page * 4096) ==
+	       (ssize_t)sizeof(le) ? 0 : -1;
+}
+
+/* REG_MR of @npages with a directory of @levels over ref[0 .. nrefs-1]. */
+static int reg_mr_dir(uint32_t pd, uint32_t npages, uint8_t levels,
+		      const uint32_t *refs, unsigned int nrefs, uint32_t *mr)
+{
+	struct xen_vibif_reg_mr_req r = { 0 };
+	struct raw_result res = { .err = -EIO };
+	unsigned int i;
+
+	r.pd = htole32(pd);
+	r.access = htole32(1);	/* IB_ACCESS_LOCAL_WRITE */
+	r.iova = htole64(0x10000);
+	r.length = htole64((uint64_t)npages * 4096);
+	r.pgdir.npages = htole32(npages);
+	r.pgdir.levels = levels;
+	r.pgdir.type = XEN_VIBIF_PGDIR_GRANT;
+	r.pgdir.nrefs = htole16(nrefs);
+	for (i = 0; i < nrefs && i < XEN_VIBIF_PGDIR_INLINE; i++)
+		r.pgdir.ref[i] = htole32(refs[i]);
+	if (simple(XEN_VIBIF_OP_REG_MR, &r, sizeof(r), &res))
+		return -EFAULT;
+	if (!answered(&res))
+		return -ENOLINK;
+	if (!res.err && mr)
+		*mr = le32toh(res.rsp.u.reg_mr.mr);
+	return res.err;
+}
+
+/* One case: the directory must be refused (or, @ok, accepted). */
+static void dir_case(const char *name, uint32_t pd, uint32_t npages,
+		     uint8_t levels, const uint32_t *refs, unsigned int nrefs,
+		     bool ok)
+{
+	uint32_t mr = 0;
+	int err = reg_mr_dir(pd, npages, levels, refs, nrefs, &mr);
+
+	printf("case %s: %s\n", name, err ? strerror(-err) : "registered");
+	if (ok) {
+		xt_check(!err, "%s: refused (%s)", name, strerror(-err));
+	} else {
+		xt_check(err && err != -ENOLINK && err != -EFAULT,
+			 "%s: %s", name, err ? "not answered" : "registered");
+	}
+	if (!err)
+		dealloc(XEN_VIBIF_OP_DEREG_MR, mr);
+}
+
+static atomic_bool flip_stop;
+
+/* Rewrites the leaf (raw page 0) between valid and garbage entries. */
+static void *flipper(void *arg)
+{
+	uint32_t good[4], junk[4] = { 0x7ffffff0, 0, 0xffffffff, 12345 };
+	struct xt_rng rng;
+	unsigned int i;
+
+	(void)arg;
+	xt_rng_seed(&rng, 7);
+	for (i = 0; i < 4; i++)
+		good[i] = grefs[2 + i];
+	while (!atomic_load(&flip_stop)) {
+		i = (unsigned int)xt_rng_range(&rng, 0, 3);
+		if (put_refs(0, xt_rng_range(&rng, 0, 1) ? good : junk, 4))
+			break;
+		/* Sometimes one entry only, so that half a leaf is valid. */
+		if (!xt_rng_range(&rng, 0, 3))
+			junk[i] = (uint32_t)xt_rng_next(&rng);
+	}
+	return NULL;
+}
+
+static int mode_pgdir(const char *dir, unsigned long n)
+{
+	uint32_t pd, data[8], refs[XEN_VIBIF_PGDIR_INLINE], mr;
+	unsigned long i, ok = 0, refused = 0, lost = 0;
+	char path[256];
+	pthread_t t;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	pages_fd = open(path, O_RDWR);
+	if (!xt_check(pages_fd >= 0 && ngrefs >= 8, "%s: %s (%u pages)", path,
+		      strerror(errno), ngrefs) || alloc_pd(&pd)) {
+		xt_fail("setup");
+		return 0;
+	}
+	/* Raw page 0: a leaf; page 1: an upper page; 2..7: data. */
+	for (i = 0; i < 6; i++)
+		data[i] = grefs[2 + i];
+
+	put_refs(0, data, 4);
+	refs[0] = grefs[0];
+	dir_case("leaf of 4 pages (well-formed)", pd, 4, 1, refs, 1, true);
+
+	data[6] = 0x7ffffff0;
+	data[7] = 0;
+	put_refs(0, (uint32_t[]){ data[0], data[1], 0x7ffffff0, data[3] }, 4);
+	dir_case("leaf with a reference never granted", pd, 4, 1, refs, 1,
+		 false);
+	put_refs(0, (uint32_t[]){ data[0], 0, data[2], data[3] }, 4);
+	dir_case("leaf with reference 0", pd, 4, 1, refs, 1, false);
+	put_refs(0, (uint32_t[]){ data[0], grefs[0], data[2], data[3] }, 4);
+	dir_case("leaf naming itself as data", pd, 4, 1, refs, 1, false);
+	put_refs(0, (uint32_t[]){ data[0], data[1], data[0], data[3] }, 4);
+	dir_case("leaf naming one page twice", pd, 4, 1, refs, 1, false);
+
+	put_refs(0, data, 4);
+	refs[0] = grefs[1];
+	put_refs(1, (uint32_t[]){ grefs[0] }, 1);
+	dir_case("levels 2 where levels 1 suffices", pd, 4, 2, refs, 1, false);
+	/* 16385 pages need levels 2 (2 leaves); the upper page names itself. */
+	put_refs(1, (uint32_t[]){ grefs[1], grefs[0] }, 2);
+	dir_case("upper page naming itself as a leaf", pd, 16385, 2, refs, 1,
+		 false);
+	put_refs(1, (uint32_t[]){ grefs[0], grefs[0] }, 2);
+	dir_case("upper page naming one leaf twice", pd, 16385, 2, refs, 1,
+		 false);
+	put_refs(1, (uint32_t[]){ grefs[0], 0x7ffffff0 }, 2);
+	dir_case("upper page with a leaf never granted", pd, 16385, 2, refs, 1,
+		 false);
+	refs[0] = grefs[0];
+	refs[1] = grefs[1];
+	dir_case("two leaves for 4 pages (nrefs too big)", pd, 4, 1, refs, 2,
+		 false);
+	dir_case("one leaf for 1025 pages (nrefs too small)", pd, 1025, 1,
+		 refs, 1, false);
+	dir_case("levels 3", pd, 4, 3, refs, 1, false);
+	dir_case("no pages", pd, 0, 1, refs, 1, false);
+	dir_case("more pages than any directory", pd,
+		 XEN_VIBIF_PGDIR_MAX_PAGES + 1, 2, refs, 1, false);
+	dir_case("levels 0 naming the same page twice", pd, 2, 0,
+		 (uint32_t[]){ data[0], data[0] }, 2, false);
+
+	/* The leaf rewritten while the backend reads it. */
+	atomic_store(&flip_stop, false);
+	if (pthread_create(&t, NULL, flipper, NULL)) {
+		xt_fail("pthread_create");
+		return 0;
+	}
+	refs[0] = grefs[0];
+	for (i = 0; i < n; i++) {
+		mr = 0;
+		err = reg_mr_dir(pd, 4, 1, refs, 1, &mr);
+		if (err == -ENOLINK || err == -EFAULT) {
+			if (lost++ < 5)
+				xt_fail("REG_MR %lu with a changing leaf: not answered",
+					i);
+			continue;
+		}
+		if (err) {
+			refused++;
+		} else {
+			ok++;
+			dealloc(XEN_VIBIF_OP_DEREG_MR, mr);
+		}
+	}
+	atomic_store(&flip_stop, true);
+	pthread_join(t, NULL);
+	printf("pgdir: %lu REG_MRs with a leaf rewritten meanwhile: %lu registered, %lu refused, %lu unanswered\n",
+	       n, ok, refused, lost);
+	xt_check(!lost, "%lu unanswered", lost);
+
+	/* What was well-formed still works. */
+	put_refs(0, data, 4);
+	dir_case("leaf of 4 pages, after", pd, 4, 1, refs, 1, true);
+	dealloc(XEN_VIBIF_OP_DEALLOC_PD, pd);
+	return 0;
+}
+
 static int read_grants(const char *dir)
 {
 	char path[256];
@@ -354,6 +550,8 @@ int main(int argc, char **argv)
 		mode_dup();
 	} else if (!strcmp(argv[optind], "fuzz")) {
 		mode_fuzz(n, seed);
+	} else if (!strcmp(argv[optind], "pgdir")) {
+		mode_pgdir(dir, n);
 	} else {
 		usage(stderr);
 		return XT_EXIT_USAGE;

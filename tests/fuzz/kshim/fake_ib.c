@@ -92,6 +92,7 @@ struct kf_qp {
 	enum ib_sig_type sig;
 	struct kf_q sq, rq;
 	int nmcast;
+	bool detach_failed;
 };
 
 struct kf_srq {
@@ -891,7 +892,8 @@ int ib_destroy_qp(struct ib_qp *ibqp)
 				  "ib_destroy_qp() of no live QP");
 
 	might_sleep();
-	if (qp->nmcast)
+	/* Unless the device refused to detach it (nothing to be done). */
+	if (qp->nmcast && !qp->detach_failed)
 		KF_BUG("ib_destroy_qp() of a QP still in multicast groups");
 	container_of(qp->ib.pd, struct kf_pd, ib)->users--;
 	container_of(qp->ib.send_cq, struct kf_cq, ib)->users--;
@@ -1308,12 +1310,15 @@ int ib_detach_mcast(struct ib_qp *ibqp, union ib_gid *gid, u16 lid)
 	(void)gid;
 	(void)lid;
 	might_sleep();
+	/* A group the QP is not in: refused, as rxe does. */
 	if (!qp->nmcast)
-		KF_BUG("ib_detach_mcast() of a QP in no group");
-	/* Detaching may fail, as on a device; the group is left anyway. */
-	qp->nmcast--;
-	if (kshim_fail(KF_VERB))
 		return -EINVAL;
+	/* Detaching may fail on a device: the QP stays in the group. */
+	if (kshim_fail(KF_VERB)) {
+		qp->detach_failed = true;
+		return -EINVAL;
+	}
+	qp->nmcast--;
 	return 0;
 }
 

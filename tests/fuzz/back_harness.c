@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * back_harness.c - the common harness of the backend fuzz targets: one
- * guest of the real backend (the C files of backend/, unchanged, over the fake kernel
- * of kshim/), set up the way a connection sets it up, driven by an input
- * in the language of back_prog.h, and torn down through the backend's one
- * teardown.
+ * guest of the real backend (the C files of backend/, unchanged, over
+ * the fake kernel of kshim/), set up the way a connection sets it up,
+ * driven by an input in the language of back_prog.h, and torn down
+ * through the backend's one teardown.
  *
  * Per input: the fake kernel is reset, the fake xenstore gets the keys the
  * toolstack and the frontend write, xibb_guest_alloc() and
@@ -117,7 +117,7 @@ void xibb_xenbus_exit(void)
 
 extern int (*kshim_module_init)(void);
 
-/* ---- reading the input ------------------------------------------------------ */
+/* ---- reading the input --------------------------------------------------- */
 
 static u8 hz_u8(void)
 {
@@ -151,7 +151,7 @@ static void hz_read(void *dst, size_t len)
 	hz.n -= k;
 }
 
-/* ---- the frontend's side: control ring, event ring ---------------------------- */
+/* ---- the frontend's side: control ring, event ring ----------------------- */
 
 static struct xen_vibif_event_page *hz_evt_page(void)
 {
@@ -502,7 +502,8 @@ static void hz_responses(void)
 
 		memcpy(&rsp, RING_GET_RESPONSE(&hz.front, i), sizeof(rsp));
 		if (kshim_verbose)
-			fprintf(stderr, "hz: response op %u status %u handle %#x\n",
+			fprintf(stderr,
+				"hz: response op %u status %u handle %#x\n",
 				le16_to_cpu(rsp.hdr.opcode),
 				le32_to_cpu(rsp.hdr.status),
 				le32_to_cpu(rsp.u.handle.handle));
@@ -592,7 +593,7 @@ static void hz_push(struct xen_vibif_request *r, bool kick)
 		hz_kick(false);
 }
 
-/* ---- the guest's side of the shared queues ---------------------------------- */
+/* ---- the guest's side of the shared queues ------------------------------- */
 
 static void hz_qwrite(const struct hz_queue *q, u64 off, const void *src,
 		      size_t len)
@@ -730,7 +731,7 @@ static void hz_op_cq(void)
 	}
 }
 
-/* ---- connection and teardown -------------------------------------------------- */
+/* ---- connection and teardown --------------------------------------------- */
 
 static void hz_xenstore(u8 h0)
 {
@@ -833,7 +834,7 @@ static void hz_connect(void)
 	hz_settle();
 }
 
-/* ---- the operations --------------------------------------------------------------- */
+/* ---- the operations ------------------------------------------------------ */
 
 static void hz_op_req(void)
 {
@@ -934,7 +935,8 @@ static void hz_op(void)
 		kshim_dev_set_registered(!kshim_dev_registered());
 		break;
 	case BP_OP_THREAD:
-		a = 1 + hz_u8() % 4;
+		/* Up to 64 turns: enough naps for the engine to go idle. */
+		a = 1 + hz_u8() % 64;
 		if (g->eng.task)
 			kshim_thread_run(g->eng.task, a);
 		break;
@@ -1044,13 +1046,15 @@ void hz_run(const struct hz_target *t, const u8 *data, size_t size)
 			hz_program(t->prefix, t->prefix_len);
 		hz_program(data, size);
 		if (kshim_verbose)
-			fprintf(stderr, "hz: wqes %lld cqes %lld wqe_errors %lld bad_keys %lld events %lld queue_errors %lld device posts %ld\n",
+			fprintf(stderr,
+				"hz: wqes %lld cqes %lld wqe_errors %lld bad_keys %lld events %lld queue_errors %lld device posts %ld\n",
 				(long long)atomic64_read(&g->stats.wqes),
 				(long long)atomic64_read(&g->stats.cqes),
 				(long long)atomic64_read(&g->stats.wqe_errors),
 				(long long)atomic64_read(&g->stats.bad_keys),
 				(long long)atomic64_read(&g->stats.events),
-				(long long)atomic64_read(&g->stats.queue_errors),
+				(long long)
+				atomic64_read(&g->stats.queue_errors),
 				kshim_counts.posts);
 		xibb_guest_disconnect(g);
 		hz_check_disconnected(g);

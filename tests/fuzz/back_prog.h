@@ -63,7 +63,7 @@ enum bp_op {
 	BP_OP_DEVEV,
 	/* the real device is unregistered (again registered if it was) */
 	BP_OP_REMOVE,
-	/* turns: run the engine thread's loop */
+	/* turns (1 + v % 64): run the engine thread's loop */
 	BP_OP_THREAD,
 	/* QP index, flags (bit 0 receive), count, slot, status */
 	BP_OP_DEVCOMP,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * fuzz_back_cmd.c - libFuzzer target for the backend's control path: the
- * real backend (the C files of backend/, unchanged, engine.c included as it is built)
+ * real backend (the C files of backend/, unchanged, engine.c as built)
  * over the fake kernel of kshim/, one guest per input, set up by
  * xibb_guest_alloc() and xibb_guest_connect() and torn down by
  * xibb_guest_disconnect(); the input (back_prog.h) is the frontend's

@@ -152,6 +152,7 @@ static void traffic(struct bp *p, int variant)
 {
 	u8 w[256];
 	size_t len;
+	int k;
 
 	switch (variant) {
 	case 0:	/* sends on the RC QP, completed, CQ consumed */
@@ -203,6 +204,22 @@ static void traffic(struct bp *p, int variant)
 		bp_u8(p, BP_OP_DEVCOMP);
 		bp_bytes(p, "\x01\x00\x02\x00\x05", 5);
 		bp_u8(p, BP_OP_PASS);
+		break;
+	case 3:	/* the CQ overrun: 17 completions the guest does not consume */
+		len = bp_send_wqe(w, XENIB_WR_SEND, XENIB_SEND_SIGNALED, 1);
+		for (k = 0; k < 17; k++) {
+			bp_wqe(p, BP_SETUP_QIDX_RC_SQ, BP_WQE_ALL, w, len);
+			if (k % 8 == 7 || k == 16) {
+				bp_u8(p, BP_OP_PASS);
+				bp_u8(p, BP_OP_DEVCOMP);
+				bp_bytes(p, "\x01\x00\x08\x00\x00", 5);
+				bp_u8(p, BP_OP_PASS);
+			}
+		}
+		bp_u8(p, BP_OP_TIME);
+		bp_u8(p, 20);
+		bp_u8(p, BP_OP_THREAD);
+		bp_u8(p, 63);
 		break;
 	default: /* a forged key, a budget of 1, the thread, a bad prod */
 		len = bp_send_wqe(w, XENIB_WR_SEND, XENIB_SEND_SIGNALED, 1);
@@ -267,7 +284,7 @@ static void back_seeds(void)
 	bp_setup(&p, true);
 	rare(&p);
 	put_prog("back_cmd", n++, &p);
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < 5; v++) {
 		bp_init(&p, 0, 0);
 		bp_setup(&p, true);
 		traffic(&p, v);
@@ -299,7 +316,7 @@ static void back_seeds(void)
 	n = 0;
 	bp_init(&p, 0, 0);
 	put_prog("back_engine", n++, &p);
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < 5; v++) {
 		bp_init(&p, 0, 0);
 		traffic(&p, v);
 		put_prog("back_engine", n++, &p);

@@ -87,7 +87,10 @@ void *kshim_alloc(size_t n, size_t size, gfp_t gfp, bool zero)
 	/* As kvcalloc() does, refuse what the kernel could never give. */
 	if (n * size > (256UL << 20))
 		return NULL;
-	p = zero ? calloc(n ? n : 1, size ? size : 1) : malloc(n * size ? n * size : 1);
+	if (zero)
+		p = calloc(n ? n : 1, size ? size : 1);
+	else
+		p = malloc(n * size ? n * size : 1);
 	if (p)
 		kshim_counts.allocs++;
 	return p;
@@ -159,7 +162,7 @@ unsigned long totalram_pages(void)
 	return 262144;	/* 1 GiB */
 }
 
-/* ---- XArray --------------------------------------------------------------- */
+/* ---- XArray -------------------------------------------------------------- */
 
 /* A reserved index (xa_alloc() of NULL) holds this. */
 #define KSHIM_XA_ZERO	((void *)0x406)
@@ -558,7 +561,7 @@ void xenbus_dev_error(struct xenbus_device *dev, int err, const char *fmt,
 	va_end(ap);
 }
 
-/* ---- irqs ----------------------------------------------------------------- */
+/* ---- irqs ---------------------------------------------------------------- */
 
 #define KSHIM_IRQS	8
 
@@ -809,7 +812,7 @@ void sg_free_table(struct sg_table *table)
 	table->sgl = NULL;
 }
 
-/* ---- the fake guest's memory and grant table ------------------------------ */
+/* ---- the fake guest's memory and grant table ----------------------------- */
 
 /*
  * The guest's frames are one memfd; the frontend's view maps all of it,
@@ -824,8 +827,9 @@ static bool kshim_aliased[KSHIM_FRAMES];
 
 u8 *kshim_guest_frame(u32 ref)
 {
-	return ref && ref < KSHIM_FRAMES ? kshim_guest + (size_t)ref * PAGE_SIZE :
-					   NULL;
+	if (!ref || ref >= KSHIM_FRAMES)
+		return NULL;
+	return kshim_guest + (size_t)ref * PAGE_SIZE;
 }
 
 bool kshim_frame_aliased(u32 ref)
@@ -1091,7 +1095,7 @@ void xenbus_unmap_ring_vfree(struct xenbus_device *dev, void *vaddr)
 		  __FILE__, __LINE__);
 }
 
-/* ---- set-up ----------------------------------------------------------------- */
+/* ---- set-up -------------------------------------------------------------- */
 
 void kshim_init(void)
 {

@@ -80,7 +80,7 @@ void kshim_xs_clear(void);
 void kshim_irq_raise(int irq);
 bool kshim_irq_owes_eoi(int irq);
 
-/* Runs queued work items until none is left (at most @max); returns how many. */
+/* Runs queued work items until none is left (at most @max); how many. */
 unsigned int kshim_run_work(unsigned int max);
 /* Runs @task's function for @turns turns of its loop. */
 void kshim_thread_run(struct task_struct *task, unsigned int turns);

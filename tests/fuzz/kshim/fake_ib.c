@@ -424,7 +424,7 @@ void ib_unregister_event_handler(struct ib_event_handler *h)
 	kshim_counts.handlers--;
 }
 
-/* ---- PDs ------------------------------------------------------------------ */
+/* ---- PDs ----------------------------------------------------------------- */
 
 struct ib_pd *ib_alloc_pd(struct ib_device *ibdev, unsigned int flags)
 {
@@ -464,7 +464,7 @@ void ib_dealloc_pd(struct ib_pd *ibpd)
 	kshim_counts.objs--;
 }
 
-/* ---- CQs -------------------------------------------------------------------- */
+/* ---- CQs ----------------------------------------------------------------- */
 
 struct ib_cq *ib_create_cq(struct ib_device *ibdev, ib_comp_handler comp,
 			   void (*event)(struct ib_event *ev, void *ctx),
@@ -601,7 +601,7 @@ static void kf_cq_push(struct kf_cq *cq, const struct ib_wc *wc)
 	}
 }
 
-/* ---- MRs and SGEs ------------------------------------------------------------- */
+/* ---- MRs and SGEs -------------------------------------------------------- */
 
 static struct kf_mr *kf_mr_by_key(u32 lkey)
 {
@@ -785,7 +785,7 @@ int ib_map_mr_sg(struct ib_mr *ibmr, struct scatterlist *sg, int sg_nents,
 	return n;
 }
 
-/* ---- QPs and SRQs ------------------------------------------------------------- */
+/* ---- QPs and SRQs -------------------------------------------------------- */
 
 static int kf_q_init(struct kf_q *q, u32 cap)
 {
@@ -1032,7 +1032,8 @@ int ib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask)
 		return -EINVAL;
 	if ((mask & IB_QP_PORT) && !rdma_is_port_valid(&kf_dev, attr->port_num))
 		return -EINVAL;
-	if ((mask & IB_QP_PKEY_INDEX) && attr->pkey_index >= kf_port.pkey_tbl_len)
+	if ((mask & IB_QP_PKEY_INDEX) &&
+	    attr->pkey_index >= kf_port.pkey_tbl_len)
 		return -EINVAL;
 	if ((mask & IB_QP_AV) && kf_av_ok(&attr->ah_attr))
 		return -EINVAL;
@@ -1205,20 +1206,18 @@ int ib_post_send(struct ib_qp *ibqp, const struct ib_send_wr *wr,
 					qp->sq.n--;
 					return -EINVAL;
 				}
-				memcpy(inl + len,
-				       (void *)(unsigned long)wr->sg_list[i].addr,
+				memcpy(inl + len, (void *)(unsigned long)
+				       wr->sg_list[i].addr,
 				       wr->sg_list[i].length);
 				len += wr->sg_list[i].length;
 			}
 		} else {
-			w->status = kf_sges(qp->ib.pd, wr->sg_list,
-					    wr->num_sge,
-					    wr->opcode == IB_WR_RDMA_READ ||
-					    wr->opcode == IB_WR_ATOMIC_CMP_AND_SWP ||
-					    wr->opcode == IB_WR_ATOMIC_FETCH_AND_ADD);
+			/* READ and atomics write into the local MR. */
 			w->write = wr->opcode == IB_WR_RDMA_READ ||
 				   wr->opcode == IB_WR_ATOMIC_CMP_AND_SWP ||
 				   wr->opcode == IB_WR_ATOMIC_FETCH_AND_ADD;
+			w->status = kf_sges(qp->ib.pd, wr->sg_list,
+					    wr->num_sge, w->write);
 			w->nsge = min_t(u32, (u32)wr->num_sge, KF_SGES);
 			memcpy(w->sge, wr->sg_list, w->nsge * sizeof(*w->sge));
 			for (i = 0; i < wr->num_sge; i++)
@@ -1474,7 +1473,7 @@ int ib_post_srq_recv(struct ib_srq *ibsrq, const struct ib_recv_wr *wr,
 	return 0;
 }
 
-/* ---- AHs -------------------------------------------------------------------- */
+/* ---- AHs ----------------------------------------------------------------- */
 
 struct ib_ah *rdma_create_user_ah(struct ib_pd *ibpd, struct rdma_ah_attr *attr,
 				  void *udata)
@@ -1529,7 +1528,7 @@ int rdma_destroy_ah(struct ib_ah *ibah, u32 flags)
 	return 0;
 }
 
-/* ---- what the harness makes the device do ----------------------------------- */
+/* ---- what the harness makes the device do -------------------------------- */
 
 static struct kf_qp *kf_nth_qp(unsigned int n)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * kshim.h - the core of a minimal, single-threaded fake kernel, just big
- * enough to compile the backend's C files unchanged in user space for the backend's
- * fuzz targets (tests/fuzz/fuzz_back_*.c).
+ * enough to compile the backend's C files unchanged in user space for
+ * the backend's fuzz targets (tests/fuzz/fuzz_back_*.c).
  *
  * The names are the kernel's, the code is not: every definition here is
  * written for the fuzzers, as small as the backend's use of it allows.

@@ -29,7 +29,8 @@ struct xa_limit {
 	u32 min;
 };
 
-#define XA_LIMIT(_min, _max)	((struct xa_limit){ .min = (_min), .max = (_max) })
+#define XA_LIMIT(_min, _max)						\
+	((struct xa_limit){ .min = (_min), .max = (_max) })
 
 static inline void xa_init_flags(struct xarray *xa, unsigned int flags)
 {

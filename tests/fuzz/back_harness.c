@@ -605,7 +605,10 @@ static void hz_qwrite(const struct hz_queue *q, u64 off, const void *src,
 		size_t k = min_t(size_t, len, PAGE_SIZE - offset_in_page(off));
 		u8 *f;
 
-		if (pg >= q->nframes || !(f = kshim_guest_frame(q->frames[pg])))
+		if (pg >= q->nframes)
+			return;
+		f = kshim_guest_frame(q->frames[pg]);
+		if (!f)
 			return;
 		memcpy(f + offset_in_page(off), s, k);
 		s += k;

@@ -755,7 +755,7 @@ static void hz_xenstore(u8 h0)
 		kshim_xs_write(hz_be, "quota-pinned-pages", "12");
 		kshim_xs_write(hz_be, "quota-cqe", "16");
 		kshim_xs_write(hz_be, "quota-qp-wr", "8");
-		kshim_xs_write(hz_be, "quota-mem-kib", "400");
+		kshim_xs_write(hz_be, "quota-mem-kib", "160");
 	}
 	/* 2 MiB: the default quota-pinned-pages is 512 pages. */
 	kshim_xs_write("/local/domain/1/memory", "static-max", "2048");
@@ -947,6 +947,7 @@ static void hz_op(void)
 		u8 qp = hz_u8(), fl = hz_u8(), n = hz_u8(), slot = hz_u8();
 		u8 st = hz_u8();
 
+		kshim_dev_wc_flags = fl >> 1;
 		kshim_dev_complete(qp, fl & 1, n % 17, slot,
 				   st ? 1 + st % IB_WC_GENERAL_ERR :
 					IB_WC_SUCCESS);

@@ -65,7 +65,10 @@ enum bp_op {
 	BP_OP_REMOVE,
 	/* turns (1 + v % 64): run the engine thread's loop */
 	BP_OP_THREAD,
-	/* QP index, flags (bit 0 receive), count, slot, status */
+	/*
+	 * QP index, flags (bit 0 receive, bits 1-7 the IB_WC_* flags of
+	 * successful receive completions), count, slot, status
+	 */
 	BP_OP_DEVCOMP,
 	/* read the debugfs files */
 	BP_OP_DUMP,

@@ -1122,6 +1122,7 @@ void kshim_reset(u32 seed, u8 profile)
 	kshim_counts.bad_key_posts = 0;
 	kshim_counts.double_maps = 0;
 	kshim_counts.eoi_extra = 0;
+	kshim_dev_wc_flags = 0;
 	kshim_rng = 0x9e3779b97f4a7c15ULL ^ seed;
 	kshim_now_ns = 1000 * NSEC_PER_MSEC;
 	jiffies = 1000;

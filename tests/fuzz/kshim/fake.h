@@ -105,6 +105,11 @@ u32 kshim_dev_lkey(unsigned int n);
  */
 void kshim_dev_complete(unsigned int qp, bool recv, unsigned int n,
 			unsigned int slot, enum ib_wc_status status);
+/*
+ * IB_WC_* flags of the receive completions that succeed (with
+ * IB_WC_WITH_INVALIDATE: an RDMA WRITE with immediate instead).
+ */
+extern int kshim_dev_wc_flags;
 /* An asynchronous event: on the @idx-th live QP, CQ, SRQ, or a port one. */
 void kshim_dev_event(unsigned int kind, unsigned int idx,
 		     enum ib_event_type ev);

@@ -129,6 +129,7 @@ static bool kf_registered;
 static long kf_refs;
 static u32 kf_next_qpn, kf_next_key;
 static struct ib_client *kf_client;
+int kshim_dev_wc_flags;
 static LIST_HEAD(kf_handlers);
 static LIST_HEAD(kf_pds);
 static LIST_HEAD(kf_cqs);
@@ -933,6 +934,15 @@ static void kf_wc(struct kf_qp *qp, struct ib_cq *cq, const struct kf_wr *w,
 		wc.byte_len = w->byte_len;
 		if (recv && qp->ib.qp_type == IB_QPT_UD)
 			wc.wc_flags = IB_WC_GRH;
+		if (recv) {
+			wc.wc_flags |= kshim_dev_wc_flags;
+			wc.ex.imm_data = 0x04030201;
+			wc.smac[0] = 0x02;
+			wc.vlan_id = 7;
+			wc.network_hdr_type = 2;
+			if (kshim_dev_wc_flags & IB_WC_WITH_INVALIDATE)
+				wc.opcode = IB_WC_RECV_RDMA_WITH_IMM;
+		}
 		wc.src_qp = qp->ib.qp_num;
 	} else {
 		wc.vendor_err = 0x42;

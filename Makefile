@@ -8,6 +8,8 @@
 #   make check           all builds, unit tests, fuzzers, gates, lab smoke
 #   make test            unit tests only (fast)
 #   make fuzz            bounded libFuzzer runs (FUZZ_SECONDS each)
+#   make fuzz-long       the same for hours (FUZZ_SECONDS default 3600 per
+#                        target, corpus kept in build/fuzz-long; not in check)
 #   make gates           checkpatch --strict, sparse, kernel-doc, W=1
 #   make lab-*           the Xen-in-QEMU lab (see tests/lab/README.md)
 #   make demo            the main job in the lab
@@ -32,13 +34,13 @@ BR = $(shell mk/buildroot.sh)
 IN_BR = mk/chroot-run.sh $(BR)
 
 .PHONY: all deps host-deps buildroot modules modules-6.12 modules-6.1 \
-	userlib rdma-core tools progs test unit fuzz gates check bench bench-mpi soak demo \
+	userlib rdma-core tools progs test unit fuzz fuzz-long gates check bench bench-mpi soak demo \
 	lab lab-images lab-up lab-down lab-shell lab-smoke clean help
 
 all: modules userlib tools progs
 
 help:
-	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
 
 host-deps:
 	@grep -v '^#' mk/host-deps.txt | xargs mk/apt-ensure.sh
@@ -76,6 +78,12 @@ test unit: host-deps
 
 fuzz: host-deps
 	$(MAKE) -C tests/fuzz O=$(O)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
+# Hours, not seconds: FUZZ_SECONDS (default 3600) per target, FUZZ_JOBS at
+# a time; the corpus grows from run to run.  FUZZ_TARGETS picks targets.
+fuzz-long: host-deps
+	$(MAKE) -C tests/fuzz O=$(O)/fuzz-long \
+		FUZZ_SECONDS=$(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),3600) run
 
 GATES := modules-6.12-W1-sparse modules-6.1-W1-sparse checkpatch-strict kernel-doc
 gates: host-deps

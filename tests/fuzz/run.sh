@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 # run.sh OUTDIR SECONDS RUNS TARGET... - run each fuzz target bounded, from
-# OUTDIR/corpus-TARGET; one pass or fail per target; last line
-# "N passed, N failed".  FUZZ_JOBS targets run at a time (default: the
-# number of CPUs), each for SECONDS on a CPU of its own.
+# OUTDIR/corpus-TARGET; one pass or fail per target, with the executions
+# and executions per second of libFuzzer's final stats, then the total;
+# last line "N passed, N failed".  FUZZ_JOBS targets run at a time
+# (default: the number of CPUs), each for SECONDS on a CPU of its own.
 o=$1
 secs=$2
 runs=$3
@@ -11,6 +12,7 @@ shift 3
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 pass=0
 fail=0
+total=0
 mkdir -p "$o/artifacts"
 
 one() {
@@ -49,8 +51,10 @@ for t in "$@"; do
 	log="$o/fuzz_$t.log"
 	if [ "$(cat "$o/fuzz_$t.rc" 2>/dev/null)" = 0 ]; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
-		echo "fuzz_$t: ok ($execs runs, $cov)"
+		echo "fuzz_$t: ok ($execs runs, $rate/s, $cov)"
+		total=$((total + ${execs:-0}))
 		pass=$((pass + 1))
 	else
 		echo "fuzz_$t: FAILED, see $log"
@@ -58,5 +62,6 @@ for t in "$@"; do
 		fail=$((fail + 1))
 	fi
 done
+echo "total: $total runs"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

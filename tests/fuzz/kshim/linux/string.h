@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/* kshim linux/string.h - all of it is in kshim.h. */
+#include "../kshim.h"

@@ -339,6 +339,18 @@ int xibb_guest_connect(struct xibb_guest *guest)
 		goto err_unlock;
 	}
 
+	/* Claimed like any mapping: distinct, never mapped again. */
+	memcpy(guest->conn_refs, refs, nr_pages * sizeof(refs[0]));
+	guest->conn_refs[nr_pages] = evt_ref;
+	mutex_lock(&guest->obj_lock);
+	err = xibb_gref_claim(guest, guest->conn_refs, nr_pages + 1);
+	mutex_unlock(&guest->obj_lock);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "claiming ring-ref and event-ring-ref");
+		goto err_unlock;
+	}
+	guest->n_conn_refs = nr_pages + 1;
+
 	guest->stopping = false;
 	guest->disabled = false;
 
@@ -481,6 +493,12 @@ void xibb_guest_disconnect(struct xibb_guest *guest)
 		xenbus_unmap_ring_vfree(dev, guest->ring_addr);
 		guest->ring_addr = NULL;
 		memset(&guest->ring, 0, sizeof(guest->ring));
+	}
+	if (guest->n_conn_refs) {
+		mutex_lock(&guest->obj_lock);
+		xibb_gref_release(guest, guest->conn_refs, guest->n_conn_refs);
+		mutex_unlock(&guest->obj_lock);
+		guest->n_conn_refs = 0;
 	}
 	guest->connected = false;
 	xibb_dbg(guest, "disconnected\n");

@@ -19,7 +19,8 @@
  * needs a teardown (Initialising, Closing, Closed, gone) is remembered in
  * XIBB_XB_RESET in case the frontend has moved on by then (a reload:
  * Closed, Initialising, Initialised).  Removal (xibb_remove(), in
- * xenwatch too) hands the guest to free_work the same way.
+ * xenwatch too) hands the guest to free_work the same way; the device is
+ * unregistered only in xenwatch.
  *
  * Connection attempts are rate-limited per guest: XIBB_CONNECT_BURST at
  * once, then one per reconnect_ms.  An attempt beyond that is not refused
@@ -200,10 +201,10 @@ static void xibb_connect_work(struct work_struct *work)
 }
 
 /*
- * Brings the backend where the frontend's state asks for.  Returns true if
- * the device is to be unregistered.  Context: guest->xb_lock held.
+ * Brings the backend where the frontend's state asks for.
+ * Context: guest->xb_lock held.
  */
-static bool xibb_state(struct xibb_guest *guest, enum xenbus_state fe,
+static void xibb_state(struct xibb_guest *guest, enum xenbus_state fe,
 		       bool reset)
 {
 	struct xenbus_device *dev = guest->xbdev;
@@ -220,26 +221,26 @@ static bool xibb_state(struct xibb_guest *guest, enum xenbus_state fe,
 			xenbus_switch_state(dev, XenbusStateInitWait);
 		}
 		xibb_try_connect(guest);
-		return false;
+		break;
 
 	case XenbusStateClosing:
 		xibb_guest_disconnect(guest);
 		xenbus_switch_state(dev, XenbusStateClosing);
-		return false;
+		break;
 
 	case XenbusStateClosed:
 		xibb_guest_disconnect(guest);
 		xenbus_switch_state(dev, XenbusStateClosed);
-		return !xenbus_dev_is_online(dev);
+		break;
 
 	case XenbusStateUnknown:
-		/* The frontend is gone for good (or never was). */
+		/* The frontend is gone (xibb_frontend_changed() unregisters). */
 		xibb_guest_disconnect(guest);
-		return true;
+		break;
 
 	default:
 		xenbus_dev_fatal(dev, -EINVAL, "saw state %d at frontend", fe);
-		return false;
+		break;
 	}
 }
 
@@ -249,7 +250,6 @@ static void xibb_state_work(struct work_struct *work)
 						state_work);
 	struct xenbus_device *dev = guest->xbdev;
 	enum xenbus_state fe;
-	bool unregister;
 
 	if (test_bit(XIBB_XB_REMOVED, &guest->xb_flags))
 		return;
@@ -257,19 +257,18 @@ static void xibb_state_work(struct work_struct *work)
 	fe = xenbus_read_driver_state(guest->fe_path);
 	dev_dbg(&dev->dev, "frontend %s, backend %s\n",
 		xenbus_strstate(fe), xenbus_strstate(dev->state));
-	unregister = xibb_state(guest, fe,
-				test_and_clear_bit(XIBB_XB_RESET,
-						   &guest->xb_flags));
+	xibb_state(guest, fe, test_and_clear_bit(XIBB_XB_RESET,
+						 &guest->xb_flags));
 	mutex_unlock(&guest->xb_lock);
-	/*
-	 * Not under xb_lock: removal waits for connect_work, which takes it.
-	 * The guest may be freed once this returns (free_work waits for it).
-	 */
-	if (unregister)
-		device_unregister(&dev->dev);
 }
 
-/* In xenwatch: note the change, act on it in state_work. */
+/*
+ * In xenwatch: note the change, act on it in state_work.  A frontend gone
+ * for good (Closed with the backend offline, or its directory removed)
+ * unregisters the device here, as netback does: only in xenwatch, where
+ * xenbus's own removal of the device runs too, so the two never race.
+ * The teardown then runs in free_work.
+ */
 static void xibb_frontend_changed(struct xenbus_device *dev,
 				  enum xenbus_state frontend_state)
 {
@@ -278,12 +277,19 @@ static void xibb_frontend_changed(struct xenbus_device *dev,
 	if (!guest)
 		return;
 	switch (frontend_state) {
+	case XenbusStateClosed:
+		if (!xenbus_dev_is_online(dev)) {
+			device_unregister(&dev->dev);
+			return;
+		}
+		fallthrough;
 	case XenbusStateInitialising:
 	case XenbusStateClosing:
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
 		set_bit(XIBB_XB_RESET, &guest->xb_flags);
 		break;
+	case XenbusStateUnknown:
+		device_unregister(&dev->dev);
+		return;
 	default:
 		break;
 	}
@@ -304,8 +310,8 @@ static void xibb_free_work(struct work_struct *work)
 }
 
 /*
- * In xenwatch, or in state_work (device_unregister()): the teardown goes
- * to free_work, which holds a reference to the device until it is done.
+ * In xenwatch: the teardown goes to free_work, which holds a reference to
+ * the device until it is done.
  */
 static void xibb_remove(struct xenbus_device *dev)
 {

@@ -596,6 +596,10 @@ struct xibb_engine {
  * @ring: back end of the control ring
  * @ring_addr: mapping of the control ring pages
  * @nr_ring_pages: pages of the control ring
+ * @conn_refs: the grant references of the control ring and the event
+ *	page, claimed in @grefs while connected (so that no queue, MR or
+ *	doorbell page maps them a second time)
+ * @n_conn_refs: entries of @conn_refs claimed
  * @evt_page: mapping of the event ring page
  * @irq: control event channel's irq, 0 when unbound
  * @data_irq: data event channel's irq, 0 when unbound
@@ -660,6 +664,8 @@ struct xibb_guest {
 	struct xen_vibif_cmd_back_ring ring;
 	void *ring_addr;
 	unsigned int nr_ring_pages;
+	u32 conn_refs[(1U << XEN_VIBIF_MAX_RING_PAGE_ORDER) + 1];
+	u32 n_conn_refs;
 	struct xen_vibif_event_page *evt_page;
 	int irq;
 	int data_irq;

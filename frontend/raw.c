@@ -40,7 +40,7 @@
 #include <xen/page.h>
 
 /* Pages granted for raw directories. */
-#define XIBF_RAW_PAGES	16
+#define XIBF_RAW_PAGES	64
 
 /**
  * struct xenib_raw_result - what reading "request" gives

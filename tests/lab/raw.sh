@@ -10,7 +10,13 @@
 # has mapped (hole 4: EINVAL, dup_grefs), then xenib-raw fuzz sends
 # ATTACK_RAW_N (2000) requests of every opcode, random or mutated valid
 # ones (seed ATTACK_RAW_SEED, 1); each must be answered and the device
-# must work after.  Then the frontend is reloaded as before: what the
+# must work after; xenib-raw pgdir sends malformed page directories
+# (and ATTACK_PGDIR_N (200) REG_MRs while a thread rewrites the
+# directory): each refused or accepted, and Dom0 maps no page more after;
+# then the event ring's consumer index is set 1000 ahead (event_cons) and
+# ibv_rc_pingpong -e runs in guest1: the backend must drop the events
+# (events_dropped) and nothing else.  Then the frontend is reloaded as
+# before (ibv_rc_pingpong -e must work again): what the
 # requests created goes with the connection (the suite's last check
 # compares rxe0's resources with the baseline).
 xenib0_wait() {	# GUEST: until xenib0 is back
@@ -29,14 +35,32 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug" >/de
 	frc=$?
 	dg1=$(stat_of "${DOMID[$G1]}" dup_grefs 2>/dev/null | tr -d '\r')
 	rq1=$(stat_of "${DOMID[$G1]}" requests 2>/dev/null | tr -d '\r')
+	# Malformed page directories (xenib-raw pgdir), on purpose.
+	read -r pm0 _ <<<"$(attack_mapped)"
+	pout=$(LAB_TIMEOUT=300 L run "$G1" "xenib-raw -n ${ATTACK_PGDIR_N:-200} pgdir 2>&1 | grep -E '^pgdir|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
+	prc=$?
+	read -r pm1 _ <<<"$(attack_mapped)"
+	# A bad event-ring consumer index: the backend must stop posting
+	# events to this connection (and drop them, counted), nothing more.
+	ed0=$(stat_of "${DOMID[$G1]}" events_dropped 2>/dev/null | tr -d '\r')
+	L run "$G1" "f=/sys/kernel/debug/xen-ibfront/vib-0/event_cons; echo \$(( \$(cat \$f) + 1000 )) >\$f
+(timeout 20 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18650 -n 5 >/dev/null 2>&1 &)
+sleep 1; timeout 20 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18650 -n 5 127.0.0.1 >/dev/null 2>&1; sleep 1" >/dev/null 2>&1
+	ed1=$(stat_of "${DOMID[$G1]}" events_dropped 2>/dev/null | tr -d '\r')
 	alive=$(L run dom0 "echo alive" 2>&1 | tr -d '\r')
-	L run "$G1" "rmmod xen_ibfront && insmod /opt/xenib/xen-ibfront.ko" >/dev/null 2>&1
+	L run "$G1" "pkill -x ibv_rc_pingpong; rmmod xen_ibfront && insmod /opt/xenib/xen-ibfront.ko" >/dev/null 2>&1
 	xenib0_wait "$G1" >/dev/null 2>&1
 	wrc=$?
-	if [ $drc = 0 ] && [ $frc = 0 ] && [ $wrc = 0 ] && [ "$alive" = alive ] &&
-		[[ $dg0 =~ ^[0-9]+$ ]] && [ "${dg1:-0}" -ge $((dg0 + 2)) ]; then
-		ok "attack: raw control requests ($G1 kernel)" "$(elapsed "$t0") s; $(echo "$dout" | grep '^case' | oneline); dup_grefs +$((dg1 - dg0)); $(echo "$fout" | grep '^fuzz' | oneline); backend requests +$((rq1 - rq0)); frontend reloaded"
+	# Events flow again on the new connection.
+	eout=$(L run "$G1" "(timeout 60 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18651 -n 5 >/dev/null 2>&1 &)
+sleep 1; timeout 60 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18651 -n 5 127.0.0.1 2>&1 | tail -n 1" 2>&1)
+	erc=$?
+	if [ $drc = 0 ] && [ $frc = 0 ] && [ $prc = 0 ] && [ $wrc = 0 ] && [ $erc = 0 ] &&
+		[ "$alive" = alive ] && [ "$pm1" = "$pm0" ] &&
+		[[ $dg0 =~ ^[0-9]+$ ]] && [ "${dg1:-0}" -ge $((dg0 + 2)) ] &&
+		[[ $ed0 =~ ^[0-9]+$ ]] && [[ $ed1 =~ ^[0-9]+$ ]] && [ "$ed1" -gt "$ed0" ]; then
+		ok "attack: raw control requests ($G1 kernel)" "$(elapsed "$t0") s; $(echo "$dout" | grep '^case' | oneline); dup_grefs +$((dg1 - dg0)); $(echo "$fout" | grep '^fuzz' | oneline); backend requests +$((rq1 - rq0)); $(echo "$pout" | oneline), mapped pages $pm0 before and after; a bad event-ring consumer index: $((ed1 - ed0)) events dropped; frontend reloaded, ibv_rc_pingpong -e: $eout"
 	else
-		bad "attack: raw control requests ($G1 kernel)" "dup rc $drc: $(echo "$dout" | oneline); fuzz rc $frc: $(echo "$fout" | oneline); dup_grefs ${dg0:-?} -> ${dg1:-?}; dom0 '$alive'; xenib0 back rc $wrc"
+		bad "attack: raw control requests ($G1 kernel)" "dup rc $drc: $(echo "$dout" | oneline); fuzz rc $frc: $(echo "$fout" | oneline); pgdir rc $prc: $(echo "$pout" | oneline); mapped $pm0 -> $pm1; dup_grefs ${dg0:-?} -> ${dg1:-?}; events_dropped ${ed0:-?} -> ${ed1:-?}; dom0 '$alive'; xenib0 back rc $wrc; pingpong -e rc $erc: $eout"
 	fi
 fi

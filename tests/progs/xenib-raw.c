@@ -13,10 +13,12 @@
  *          the device must still work afterwards
  *   pgdir  REG_MRs with malformed page directories, built in the raw
  *          pages (frontend/raw.c's "pages"): garbage references in a leaf,
- *          a leaf naming itself or one page twice, a level 2 directory
+ *          a leaf naming one page twice, a level 2 directory
  *          whose upper page names itself as a leaf, more levels than
  *          needed, counts that do not match, too many pages; each must be
- *          refused (a well-formed one of the same pages registers); then
+ *          refused (a well-formed one of the same pages registers, and so
+ *          does a leaf that names itself as a data page: the backend reads
+ *          a directory into a private copy and unmaps it first); then
  *          -n N REG_MRs while a second thread rewrites the leaf between
  *          valid and garbage references: each is accepted or refused,
  *          never unanswered (the lab suite checks that Dom0 maps no page
@@ -51,7 +53,7 @@ struct raw_result {
 
 static int req_fd = -1;
 static int pages_fd = -1;
-static uint32_t grefs[16];
+static uint32_t grefs[64];
 static unsigned int ngrefs;
 
 static void usage(FILE *f)
@@ -342,9 +344,9 @@ static int reg_mr_dir(uint32_t pd, uint32_t npages, uint8_t levels,
 	r.pgdir.nrefs = htole16(nrefs);
 	for (i = 0; i < nrefs && i < XEN_VIBIF_PGDIR_INLINE; i++)
 		r.pgdir.ref[i] = htole32(refs[i]);
-	if (simple(XEN_VIBIF_OP_REG_MR, &r, sizeof(r), &res))
-		return -EFAULT;
-	if (!answered(&res))
+	/* -ENOLINK: no answer (the frontend's own errors are negative). */
+	if (simple(XEN_VIBIF_OP_REG_MR, &r, sizeof(r), &res) ||
+	    !answered(&res))
 		return -ENOLINK;
 	if (!res.err && mr)
 		*mr = le32toh(res.rsp.u.reg_mr.mr);
@@ -363,7 +365,7 @@ static void dir_case(const char *name, uint32_t pd, uint32_t npages,
 	if (ok) {
 		xt_check(!err, "%s: refused (%s)", name, strerror(-err));
 	} else {
-		xt_check(err && err != -ENOLINK && err != -EFAULT,
+		xt_check(err && err != -ENOLINK,
 			 "%s: %s", name, err ? "not answered" : "registered");
 	}
 	if (!err)
@@ -372,31 +374,49 @@ static void dir_case(const char *name, uint32_t pd, uint32_t npages,
 
 static atomic_bool flip_stop;
 
+/*
+ * Data pages of the directories: the smallest count that needs a leaf
+ * (levels 0 holds 16), raw pages 2 .. NDATA + 1.
+ */
+#define NDATA	20
+
+static uint32_t data[NDATA];
+
 /* Rewrites the leaf (raw page 0) between valid and garbage entries. */
 static void *flipper(void *arg)
 {
-	uint32_t good[4], junk[4] = { 0x7ffffff0, 0, 0xffffffff, 12345 };
+	uint32_t junk[NDATA];
 	struct xt_rng rng;
 	unsigned int i;
 
 	(void)arg;
 	xt_rng_seed(&rng, 7);
-	for (i = 0; i < 4; i++)
-		good[i] = grefs[2 + i];
+	memcpy(junk, data, sizeof(junk));
 	while (!atomic_load(&flip_stop)) {
-		i = (unsigned int)xt_rng_range(&rng, 0, 3);
-		if (put_refs(0, xt_rng_range(&rng, 0, 1) ? good : junk, 4))
+		/* A few entries garbage at a time: part of the leaf valid. */
+		i = (unsigned int)xt_rng_range(&rng, 0, NDATA - 1);
+		junk[i] = xt_rng_range(&rng, 0, 1) ? data[i] :
+			  (uint32_t)xt_rng_next(&rng);
+		if (put_refs(0, xt_rng_range(&rng, 0, 2) ? junk : data, NDATA))
 			break;
-		/* Sometimes one entry only, so that half a leaf is valid. */
-		if (!xt_rng_range(&rng, 0, 3))
-			junk[i] = (uint32_t)xt_rng_next(&rng);
 	}
 	return NULL;
 }
 
+/* A leaf of the NDATA data pages, entry @at replaced by @ref. */
+static void leaf_with(unsigned int at, uint32_t ref)
+{
+	uint32_t l[NDATA];
+
+	memcpy(l, data, sizeof(l));
+	if (at < NDATA)
+		l[at] = ref;
+	put_refs(0, l, NDATA);
+}
+
 static int mode_pgdir(const char *dir, unsigned long n)
 {
-	uint32_t pd, data[8], refs[XEN_VIBIF_PGDIR_INLINE], mr;
+	uint32_t pd, refs[XEN_VIBIF_PGDIR_INLINE] = { 0 }, mr;
 	unsigned long i, ok = 0, refused = 0, lost = 0;
 	char path[256];
 	pthread_t t;
@@ -404,35 +424,38 @@ static int mode_pgdir(const char *dir, unsigned long n)
 
 	snprintf(path, sizeof(path), "%s/pages", dir);
 	pages_fd = open(path, O_RDWR);
-	if (!xt_check(pages_fd >= 0 && ngrefs >= 8, "%s: %s (%u pages)", path,
-		      strerror(errno), ngrefs) || alloc_pd(&pd)) {
+	if (!xt_check(pages_fd >= 0 && ngrefs >= NDATA + 2, "%s: %s (%u pages)",
+		      path, strerror(errno), ngrefs) || alloc_pd(&pd)) {
 		xt_fail("setup");
 		return 0;
 	}
-	/* Raw page 0: a leaf; page 1: an upper page; 2..7: data. */
-	for (i = 0; i < 6; i++)
+	/* Raw page 0: a leaf; page 1: an upper page; 2 ..: data. */
+	for (i = 0; i < NDATA; i++)
 		data[i] = grefs[2 + i];
 
-	put_refs(0, data, 4);
 	refs[0] = grefs[0];
-	dir_case("leaf of 4 pages (well-formed)", pd, 4, 1, refs, 1, true);
-
-	data[6] = 0x7ffffff0;
-	data[7] = 0;
-	put_refs(0, (uint32_t[]){ data[0], data[1], 0x7ffffff0, data[3] }, 4);
-	dir_case("leaf with a reference never granted", pd, 4, 1, refs, 1,
+	leaf_with(NDATA, 0);
+	dir_case("leaf of 20 pages (well-formed)", pd, NDATA, 1, refs, 1, true);
+	leaf_with(7, 0x7ffffff0);
+	dir_case("leaf with a reference never granted", pd, NDATA, 1, refs, 1,
 		 false);
-	put_refs(0, (uint32_t[]){ data[0], 0, data[2], data[3] }, 4);
-	dir_case("leaf with reference 0", pd, 4, 1, refs, 1, false);
-	put_refs(0, (uint32_t[]){ data[0], grefs[0], data[2], data[3] }, 4);
-	dir_case("leaf naming itself as data", pd, 4, 1, refs, 1, false);
-	put_refs(0, (uint32_t[]){ data[0], data[1], data[0], data[3] }, 4);
-	dir_case("leaf naming one page twice", pd, 4, 1, refs, 1, false);
+	/*
+	 * Allowed: the backend reads a directory page into a private copy
+	 * and unmaps it before it maps the data pages, so the page is never
+	 * mapped twice.
+	 */
+	leaf_with(3, grefs[0]);
+	dir_case("leaf naming itself as data (allowed)", pd, NDATA, 1, refs, 1,
+		 true);
+	leaf_with(5, data[4]);
+	dir_case("leaf naming one page twice", pd, NDATA, 1, refs, 1, false);
+	leaf_with(NDATA, 0);
+	dir_case("levels 1 where levels 0 suffices", pd, 16, 1, refs, 1, false);
 
-	put_refs(0, data, 4);
 	refs[0] = grefs[1];
 	put_refs(1, (uint32_t[]){ grefs[0] }, 1);
-	dir_case("levels 2 where levels 1 suffices", pd, 4, 2, refs, 1, false);
+	dir_case("levels 2 where levels 1 suffices", pd, NDATA, 2, refs, 1,
+		 false);
 	/* 16385 pages need levels 2 (2 leaves); the upper page names itself. */
 	put_refs(1, (uint32_t[]){ grefs[1], grefs[0] }, 2);
 	dir_case("upper page naming itself as a leaf", pd, 16385, 2, refs, 1,
@@ -443,13 +466,17 @@ static int mode_pgdir(const char *dir, unsigned long n)
 	put_refs(1, (uint32_t[]){ grefs[0], 0x7ffffff0 }, 2);
 	dir_case("upper page with a leaf never granted", pd, 16385, 2, refs, 1,
 		 false);
+	put_refs(1, (uint32_t[]){ grefs[0], grefs[2] }, 2);
+	dir_case("upper page with a data page as a leaf", pd, 16385, 2, refs,
+		 1, false);
 	refs[0] = grefs[0];
 	refs[1] = grefs[1];
-	dir_case("two leaves for 4 pages (nrefs too big)", pd, 4, 1, refs, 2,
-		 false);
+	dir_case("two leaves for 20 pages (nrefs too big)", pd, NDATA, 1, refs,
+		 2, false);
+	refs[1] = 0;
 	dir_case("one leaf for 1025 pages (nrefs too small)", pd, 1025, 1,
 		 refs, 1, false);
-	dir_case("levels 3", pd, 4, 3, refs, 1, false);
+	dir_case("levels 3", pd, NDATA, 3, refs, 1, false);
 	dir_case("no pages", pd, 0, 1, refs, 1, false);
 	dir_case("more pages than any directory", pd,
 		 XEN_VIBIF_PGDIR_MAX_PAGES + 1, 2, refs, 1, false);
@@ -457,6 +484,7 @@ static int mode_pgdir(const char *dir, unsigned long n)
 		 (uint32_t[]){ data[0], data[0] }, 2, false);
 
 	/* The leaf rewritten while the backend reads it. */
+	leaf_with(NDATA, 0);
 	atomic_store(&flip_stop, false);
 	if (pthread_create(&t, NULL, flipper, NULL)) {
 		xt_fail("pthread_create");
@@ -465,8 +493,8 @@ static int mode_pgdir(const char *dir, unsigned long n)
 	refs[0] = grefs[0];
 	for (i = 0; i < n; i++) {
 		mr = 0;
-		err = reg_mr_dir(pd, 4, 1, refs, 1, &mr);
-		if (err == -ENOLINK || err == -EFAULT) {
+		err = reg_mr_dir(pd, NDATA, 1, refs, 1, &mr);
+		if (err == -ENOLINK) {
 			if (lost++ < 5)
 				xt_fail("REG_MR %lu with a changing leaf: not answered",
 					i);
@@ -486,8 +514,8 @@ static int mode_pgdir(const char *dir, unsigned long n)
 	xt_check(!lost, "%lu unanswered", lost);
 
 	/* What was well-formed still works. */
-	put_refs(0, data, 4);
-	dir_case("leaf of 4 pages, after", pd, 4, 1, refs, 1, true);
+	leaf_with(NDATA, 0);
+	dir_case("leaf of 20 pages, after", pd, NDATA, 1, refs, 1, true);
 	dealloc(XEN_VIBIF_OP_DEALLOC_PD, pd);
 	return 0;
 }
@@ -501,7 +529,7 @@ static int read_grants(const char *dir)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (ngrefs < 16 && fscanf(f, "%" SCNu32, &grefs[ngrefs]) == 1)
+	while (ngrefs < 64 && fscanf(f, "%" SCNu32, &grefs[ngrefs]) == 1)
 		ngrefs++;
 	fclose(f);
 	return ngrefs >= 4 ? 0 : -1;

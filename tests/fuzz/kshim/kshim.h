@@ -96,6 +96,11 @@ static inline unsigned long __ffs64(u64 word)
 	return (unsigned long)__builtin_ctzll(word);
 }
 
+static inline unsigned int hweight64(u64 word)
+{
+	return (unsigned int)__builtin_popcountll(word);
+}
+
 static inline int ilog2_u64(u64 n)
 {
 	return 63 - __builtin_clzll(n);
@@ -203,6 +208,16 @@ void kshim_free(const void *p);
 #define kcalloc(n, size, gfp)	kshim_alloc(n, size, gfp, true)
 #define kvcalloc(n, size, gfp)	kshim_alloc(n, size, gfp, true)
 #define kfree(p)		kshim_free(p)
+
+static inline char *kstrdup(const char *s, gfp_t gfp)
+{
+	size_t n = strlen(s) + 1;
+	char *p = kmalloc(n, gfp);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
 #define kvfree(p)		kshim_free(p)
 
 /* ---- strings ------------------------------------------------------------ */
@@ -293,6 +308,11 @@ static inline void atomic64_inc(atomic64_t *v)
 static inline s64 atomic64_read(const atomic64_t *v)
 {
 	return v->counter;
+}
+
+static inline void atomic64_set(atomic64_t *v, s64 i)
+{
+	v->counter = i;
 }
 
 static inline void atomic64_sub(s64 i, atomic64_t *v)

@@ -92,6 +92,14 @@ static inline void list_splice_init(struct list_head *list,
 	INIT_LIST_HEAD(list);
 }
 
+/* Makes @list the first entry of @head (the head moves before it). */
+static inline void list_rotate_to_front(struct list_head *list,
+					struct list_head *head)
+{
+	kshim_list_unlink(head);
+	list_add_tail(head, list);
+}
+
 #define list_entry(ptr, type, member)	container_of(ptr, type, member)
 #define list_first_entry(head, type, member)				\
 	list_entry((head)->next, type, member)

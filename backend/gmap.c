@@ -63,6 +63,58 @@ static int xibb_mapped_get(struct xibb_guest *guest, u32 n)
 }
 
 /**
+ * xibb_gref_note() - note grant references as mapped, not counted
+ * @guest: the guest
+ * @refs: references about to be mapped
+ * @n: how many
+ *
+ * For the connection's own ring and event pages (guest.c), which are not
+ * counted against max_mapped_pages.
+ *
+ * Return: 0; -EINVAL if @refs names one twice or one the guest has mapped
+ * already (counted in dup_grefs); -ENOMEM.  Nothing is noted on failure.
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+int xibb_gref_note(struct xibb_guest *guest, const u32 *refs, u32 n)
+{
+	u32 i;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		err = xa_insert(&guest->grefs, refs[i], xa_mk_value(1),
+				GFP_KERNEL);
+		if (err)
+			break;
+	}
+	if (!err)
+		return 0;
+	if (err == -EBUSY) {
+		atomic64_inc(&guest->stats.dup_grefs);
+		err = -EINVAL;
+	}
+	while (i--)
+		xa_erase(&guest->grefs, refs[i]);
+	return err;
+}
+
+/**
+ * xibb_gref_forget() - undo xibb_gref_note()
+ * @guest: the guest
+ * @refs: references xibb_gref_note() accepted, now unmapped
+ * @n: how many
+ *
+ * Context: process context, guest->obj_lock held.
+ */
+void xibb_gref_forget(struct xibb_guest *guest, const u32 *refs, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		xa_erase(&guest->grefs, refs[i]);
+}
+
+/**
  * xibb_gref_claim() - note grant references as mapped by the guest
  * @guest: the guest
  * @refs: references about to be mapped
@@ -78,27 +130,14 @@ static int xibb_mapped_get(struct xibb_guest *guest, u32 n)
  */
 int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n)
 {
-	u32 i;
 	int err;
 
 	err = xibb_mapped_get(guest, n);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++) {
-		err = xa_insert(&guest->grefs, refs[i], xa_mk_value(1),
-				GFP_KERNEL);
-		if (err)
-			break;
-	}
-	if (!err)
-		return 0;
-	if (err == -EBUSY) {
-		atomic64_inc(&guest->stats.dup_grefs);
-		err = -EINVAL;
-	}
-	while (i--)
-		xa_erase(&guest->grefs, refs[i]);
-	atomic_long_sub(n, &xibb_mapped);
+	err = xibb_gref_note(guest, refs, n);
+	if (err)
+		atomic_long_sub(n, &xibb_mapped);
 	return err;
 }
 
@@ -112,10 +151,7 @@ int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n)
  */
 void xibb_gref_release(struct xibb_guest *guest, const u32 *refs, u32 n)
 {
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		xa_erase(&guest->grefs, refs[i]);
+	xibb_gref_forget(guest, refs, n);
 	atomic_long_sub(n, &xibb_mapped);
 }
 

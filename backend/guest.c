@@ -343,7 +343,7 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	memcpy(guest->conn_refs, refs, nr_pages * sizeof(refs[0]));
 	guest->conn_refs[nr_pages] = evt_ref;
 	mutex_lock(&guest->obj_lock);
-	err = xibb_gref_claim(guest, guest->conn_refs, nr_pages + 1);
+	err = xibb_gref_note(guest, guest->conn_refs, nr_pages + 1);
 	mutex_unlock(&guest->obj_lock);
 	if (err) {
 		xenbus_dev_fatal(dev, err, "claiming ring-ref and event-ring-ref");
@@ -496,7 +496,7 @@ void xibb_guest_disconnect(struct xibb_guest *guest)
 	}
 	if (guest->n_conn_refs) {
 		mutex_lock(&guest->obj_lock);
-		xibb_gref_release(guest, guest->conn_refs, guest->n_conn_refs);
+		xibb_gref_forget(guest, guest->conn_refs, guest->n_conn_refs);
 		mutex_unlock(&guest->obj_lock);
 		guest->n_conn_refs = 0;
 	}

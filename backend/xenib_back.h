@@ -753,6 +753,8 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 void xibb_gmap_read(const struct xibb_gmap *map, size_t off, void *dst,
 		    size_t len);
 void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map);
+int xibb_gref_note(struct xibb_guest *guest, const u32 *refs, u32 n);
+void xibb_gref_forget(struct xibb_guest *guest, const u32 *refs, u32 n);
 int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n);
 long xibb_gmap_mapped(void);
 void xibb_gref_release(struct xibb_guest *guest, const u32 *refs, u32 n);

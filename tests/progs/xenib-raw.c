@@ -117,30 +117,8 @@ static void dealloc(uint16_t op, uint32_t handle)
 		 "destroy (opcode %u) of %#x: %d", op, handle, res.err);
 }
 
-/* REG_MR of @n pages named by @refs; returns the frontend's err. */
 static int reg_mr(uint32_t pd, const uint32_t *refs, unsigned int n,
-		  uint32_t *mr)
-{
-	struct xen_vibif_reg_mr_req r = { 0 };
-	struct raw_result res = { .err = -EIO };
-	unsigned int i;
-
-	r.pd = htole32(pd);
-	r.access = htole32(1);	/* IB_ACCESS_LOCAL_WRITE */
-	r.iova = htole64(0x10000);
-	r.length = htole64((uint64_t)n * 4096);
-	r.pgdir.npages = htole32(n);
-	r.pgdir.levels = 0;
-	r.pgdir.type = XEN_VIBIF_PGDIR_GRANT;
-	r.pgdir.nrefs = htole16(n);
-	for (i = 0; i < n; i++)
-		r.pgdir.ref[i] = htole32(refs[i]);
-	if (simple(XEN_VIBIF_OP_REG_MR, &r, sizeof(r), &res))
-		return -EFAULT;
-	if (!res.err && mr)
-		*mr = le32toh(res.rsp.u.reg_mr.mr);
-	return res.err;
-}
+		  uint32_t *mr);
 
 static int mode_dup(void)
 {
@@ -351,6 +329,13 @@ static int reg_mr_dir(uint32_t pd, uint32_t npages, uint8_t levels,
 	if (!res.err && mr)
 		*mr = le32toh(res.rsp.u.reg_mr.mr);
 	return res.err;
+}
+
+/* REG_MR of @n pages named inline by @refs (levels 0). */
+static int reg_mr(uint32_t pd, const uint32_t *refs, unsigned int n,
+		  uint32_t *mr)
+{
+	return reg_mr_dir(pd, n, 0, refs, n, mr);
 }
 
 /* One case: the directory must be refused (or, @ok, accepted). */

@@ -10,7 +10,7 @@
 # Environment:
 #   CHECK_SKIP="lab-smoke fuzz"  steps to leave out (reported as skipped)
 #   CHECK_ONLY="unit fuzz"       run only these steps
-#   FUZZ_SECONDS=N          seconds per fuzz target (default 30)
+#   FUZZ_SECONDS=N          seconds per fuzz target (default 15; make fuzz 30)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top"
@@ -140,7 +140,7 @@ suite tools-unit           sh -c 'mk/chroot-run.sh "$(mk/buildroot.sh)" make -C 
 	O="$PWD/build/tools" check'
 suite unit                 make --no-print-directory -C tests/unit O="$top/build/unit" run
 suite fuzz                 make --no-print-directory -C tests/fuzz O="$top/build/fuzz" \
-	FUZZ_SECONDS="${FUZZ_SECONDS:-30}" run
+	FUZZ_SECONDS="${FUZZ_SECONDS:-15}" run
 one   progs-build          make --no-print-directory progs
 suite lab-smoke            tests/lab/smoke.sh
 

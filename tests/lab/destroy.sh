@@ -5,7 +5,7 @@
 # (whose attack_mem, attack_mapped and attack_released it uses); uses its L, ok, bad,
 # oneline, elapsed, G1, G2, DOMID.  One "ok"/"FAIL" line.
 #
-# DESTROY_CYCLES (5) times: guest2 registers 1 MiB regions one after
+# DESTROY_CYCLES (2; make soak 100) times: guest2 registers 1 MiB regions one after
 # another (xenib-attack pin) and runs ibv_rc_pingpong with guest1; once
 # the backend has posted its WQEs, guest2 is destroyed with xl destroy.
 # Then: Dom0 is alive, guest2's backend device is gone, the Dom0 memory
@@ -81,13 +81,13 @@ ibv_devinfo -d xenib0 | grep -q PORT_ACTIVE" >/dev/null 2>&1
 	destroy_again
 }
 
-if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-5}" -gt 0 ]; then
+if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-2}" -gt 0 ]; then
 	t0=$(date +%s.%N)
 	read -r destroy_m0 _ <<<"$(attack_mem)"
 	read -r destroy_p0 _ <<<"$(attack_mapped)"
 	d_ok=0
 	d_log=
-	for c in $(seq "${DESTROY_CYCLES:-5}"); do
+	for c in $(seq "${DESTROY_CYCLES:-2}"); do
 		d_out=
 		# Not in a subshell: a cycle changes DOMID[guest2].
 		if destroy_cycle >/dev/null 2>&1; then
@@ -100,7 +100,7 @@ if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-5}" -gt 0 ]; then
 	done
 	iout=
 	irc=1
-	if [ "$d_ok" = "${DESTROY_CYCLES:-5}" ]; then
+	if [ "$d_ok" = "${DESTROY_CYCLES:-2}" ]; then
 		iout=$(pair xenib-integrity "$G2" "$G1" -g 0 -n 50 2>&1)
 		irc=$?
 	fi

@@ -4,7 +4,7 @@
 # soak.sh : make soak, the long hostile-guest runs (not in make check):
 # the perftest programs guest -> guest (tests/lab/perftest.sh), the
 # attacks of tests/lab/attack.sh once, then SOAK_CYCLES (100) cycles
-# of xl destroy under load (tests/lab/destroy.sh; make check runs 5).
+# of xl destroy under load (tests/lab/destroy.sh; make check runs 2).
 # Boots the lab unless one is up (and then leaves it up); LAB_KEEP=1 keeps
 # a lab it booted.  Prints the check lines, then "N passed, N failed".
 set -uo pipefail

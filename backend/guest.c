@@ -443,10 +443,11 @@ err_unlock:
  * @guest: the guest
  *
  * Stops servicing the ring and the data engine, destroys every object the
- * guest owns (QPs,
- * SRQs, AHs, MRs, CQs, PDs, contexts, each unmapping its guest pages),
- * lets go of the real device, unbinds both event channels and unmaps the
- * rings.  Idempotent, safe on half-built state, never waits for the guest.
+ * guest owns (QPs, SRQs, AHs, MRs, CQs, PDs, contexts, each unmapping its
+ * guest pages), lets go of the real device, unbinds both event channels,
+ * unmaps the rings and releases the claim on their grant references
+ * (@guest->conn_refs in @guest->grefs, so a later connection may name them
+ * again).  Idempotent, safe on half-built state, never waits for the guest.
  *
  * Context: process context, may sleep.
  */

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include <rdma/ib_user_verbs.h>
+
 #include "common.h"
 
 /* Read by the SIGALRM handler, hence volatile. */
@@ -429,6 +431,26 @@ const char *xt_qp_type_str(enum ibv_qp_type type)
  * Busy-poll for the first millisecond, then sleep 50 us between polls so
  * that a soft device (rxe) sharing our CPU can make progress.
  */
+int xt_kick(struct ibv_qp *qp)
+{
+	struct {
+		struct ib_uverbs_cmd_hdr hdr;
+		struct ib_uverbs_post_send cmd;
+	} req;
+	struct ib_uverbs_post_send_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.command = IB_USER_VERBS_CMD_POST_SEND;
+	req.hdr.in_words = sizeof(req) / 4;
+	req.hdr.out_words = sizeof(resp) / 4;
+	req.cmd.response = (uintptr_t)&resp;
+	req.cmd.qp_handle = qp->handle;
+	req.cmd.wqe_size = sizeof(struct ib_uverbs_send_wr);
+	if (write(qp->context->cmd_fd, &req, sizeof(req)) != (ssize_t)sizeof(req))
+		return errno ? errno : EIO;
+	return 0;
+}
+
 int xt_poll_cq(struct ibv_cq *cq, struct ibv_wc *wc, unsigned int timeout_ms)
 {
 	double start = xt_now_us(), now;

@@ -95,6 +95,14 @@ const char *xt_qp_type_str(enum ibv_qp_type type);
 /* completions: 1 got one, 0 timed out, -1 ibv_poll_cq failed */
 int xt_poll_cq(struct ibv_cq *cq, struct ibv_wc *wc, unsigned int timeout_ms);
 
+/*
+ * A kick: the uverbs POST_SEND command with no work request, written to
+ * the context's command file as libibverbs itself would.  The provider
+ * makes this call when it needs the backend woken (xenib: a notification
+ * of the data event channel).  Returns 0 or an errno.
+ */
+int xt_kick(struct ibv_qp *qp);
+
 /* deterministic PRNG (splitmix64), identical on every host */
 struct xt_rng {
 	uint64_t s;

@@ -72,7 +72,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <rdma/ib_user_verbs.h>
 
 #include "common.h"
 
@@ -985,27 +984,21 @@ static int mode_pin(const char *out, const char *stop, unsigned int wait_s,
  */
 static int mode_storm(unsigned int thousands)
 {
-	struct {
-		struct ib_uverbs_cmd_hdr hdr;
-		struct ib_uverbs_post_send cmd;
-	} req;
-	struct ib_uverbs_post_send_resp resp;
 	unsigned long i, n = (thousands ? thousands : 100) * 1000UL, bad = 0;
 	double t0 = xt_now_us();
+	int err = 0;
 
-	memset(&req, 0, sizeof(req));
-	req.hdr.command = IB_USER_VERBS_CMD_POST_SEND;
-	req.hdr.in_words = sizeof(req) / 4;
-	req.hdr.out_words = sizeof(resp) / 4;
-	req.cmd.response = (uintptr_t)&resp;
-	req.cmd.qp_handle = qp->handle;
-	req.cmd.wqe_size = sizeof(struct ib_uverbs_send_wr);
-	for (i = 0; i < n; i++)
-		if (write(ctx->cmd_fd, &req, sizeof(req)) != (ssize_t)sizeof(req))
+	for (i = 0; i < n; i++) {
+		int e = xt_kick(qp);
+
+		if (e) {
 			bad++;
+			err = e;
+		}
+	}
 	printf("storm: %lu kicks in %.1f s, %lu refused\n", n,
 	       (xt_now_us() - t0) / 1e6, bad);
-	xt_check(bad == 0, "%lu kicks refused (%s)", bad, strerror(errno));
+	xt_check(bad == 0, "%lu kicks refused (%s)", bad, strerror(err));
 	return 0;
 }
 

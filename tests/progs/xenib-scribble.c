@@ -52,7 +52,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rdma/ib_user_verbs.h>
 #include <rdma/xenib-abi.h>
 
 #include "common.h"
@@ -263,26 +262,6 @@ static void find_queues(void)
 	fclose(f);
 }
 
-/* The uverbs POST_SEND command with no work request: a kick. */
-static void kick(struct sctx *s)
-{
-	struct {
-		struct ib_uverbs_cmd_hdr hdr;
-		struct ib_uverbs_post_send cmd;
-	} req;
-	struct ib_uverbs_post_send_resp resp;
-
-	memset(&req, 0, sizeof(req));
-	req.hdr.command = IB_USER_VERBS_CMD_POST_SEND;
-	req.hdr.in_words = sizeof(req) / 4;
-	req.hdr.out_words = sizeof(resp) / 4;
-	req.cmd.response = (uintptr_t)&resp;
-	req.cmd.qp_handle = s->qp->handle;
-	req.cmd.wqe_size = sizeof(struct ib_uverbs_send_wr);
-	if (write(s->ctx->cmd_fd, &req, sizeof(req)) < 0)
-		return;
-}
-
 static void ring_all(void)
 {
 	unsigned int d, w;
@@ -395,7 +374,7 @@ static void *scribbler(void *arg)
 			s->q[Q_CQ]->arm_seq++;
 			break;
 		default:
-			kick(s);
+			xt_kick(s->qp);
 			break;
 		}
 		scribbles[what]++;

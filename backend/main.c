@@ -87,15 +87,16 @@ MODULE_PARM_DESC(quota_qp_wr,
 		 "default work requests per send/receive queue or SRQ (default 16384)");
 
 /*
- * Xen gives this domain one maptrack entry per grant it maps, 1024 frames
- * of them by default (gnttab_max_maptrack_frames: 524288 entries), shared
- * with every other backend here (netback, blkback): guests' RDMA mappings
- * may take half.
+ * Xen gives this domain one maptrack entry per grant it maps: 256 entries
+ * (16 octets each) per frame, gnttab_max_maptrack_frames (default 1024)
+ * frames, so 262144 entries by default, shared with every other backend
+ * here (netback, blkback): guests' RDMA mappings may take half.  An admin
+ * who raises gnttab_max_maptrack_frames may raise this with it.
  */
-unsigned int xibb_max_mapped_pages = 262144;
+unsigned int xibb_max_mapped_pages = 131072;
 module_param_named(max_mapped_pages, xibb_max_mapped_pages, uint, 0644);
 MODULE_PARM_DESC(max_mapped_pages,
-		 "guest pages all guests together may have mapped at once (default 262144, half of Xen's default maptrack of this domain)");
+		 "guest pages all guests together may have mapped at once (default 131072, half of Xen's default maptrack of this domain)");
 
 /* 0: half of the global budget (mem_budget_kib). */
 unsigned int xibb_def_quota_mem_kib;

@@ -94,7 +94,7 @@ else
 fi
 
 declare -A DOMID
-"$L" run dom0 'modprobe ib_core; modprobe ib_uverbs; grep -q "^xen_ibback " /proc/modules || insmod /opt/xenib/xen-ibback.ko' >/dev/null 2>&1
+"$L" run dom0 'modprobe ib_core; modprobe ib_uverbs; grep -q "^xen_ibback " /proc/modules || insmod /opt/xenib/xen-ibback.ko max_mapped_pages=262144' >/dev/null 2>&1
 for g in guest1 guest2; do
 	DOMID[$g]=$("$L" run dom0 "xl domid $g" 2>/dev/null | tr -d '\r\n ')
 	[[ ${DOMID[$g]} =~ ^[0-9]+$ ]] || { unmeasured+=("everything: $g is not running"); finish 1; }

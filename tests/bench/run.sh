@@ -197,7 +197,7 @@ done
 # Dom0: the backend, then attach each guest used (unless attached already).
 out=$("$L" run dom0 'modprobe ib_core; modprobe ib_uverbs
 if grep -q "^xen_ibback " /proc/modules; then echo "xen-ibback: loaded already"
-else insmod /opt/xenib/xen-ibback.ko && echo "xen-ibback: loaded"; fi
+else insmod /opt/xenib/xen-ibback.ko max_mapped_pages=262144 && echo "xen-ibback: loaded"; fi
 cat /sys/class/infiniband/rxe0/ports/1/state' 2>&1) || setup_fail "loading xen-ibback in Dom0" "$out"
 echo "$out" | sed 's/^/  /'
 for g in "${used[@]}"; do

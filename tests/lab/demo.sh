@@ -86,7 +86,7 @@ section "2. The backend, xen-ibback, in Dom0"
 out=$(run dom0 'set -e
 [ -f /opt/xenib/xen-ibback.ko ] || { echo "xen-ibback.ko not built (make modules)"; exit 1; }
 modprobe ib_core; modprobe ib_uverbs
-grep -q "^xen_ibback " /proc/modules || insmod /opt/xenib/xen-ibback.ko
+grep -q "^xen_ibback " /proc/modules || insmod /opt/xenib/xen-ibback.ko max_mapped_pages=262144
 grep "^xen_ibback " /proc/modules | cut -d" " -f1-3
 dmesg | grep -i "xen.ibback\|xenib" | grep -v "taints kernel\|module verification" | tail -n 5')
 rc=$?

@@ -26,7 +26,7 @@ if L run dom0 "grep -q '^xen_ibback ' /proc/modules" >/dev/null 2>&1; then
 	ok "backend loaded (dom0)" "already (reused lab)"
 else
 	base0=$(rdma_res)
-	if out=$(L run dom0 'modprobe ib_core; insmod /opt/xenib/xen-ibback.ko && echo loaded' 2>&1); then
+	if out=$(L run dom0 'modprobe ib_core; insmod /opt/xenib/xen-ibback.ko max_mapped_pages=262144 && echo loaded' 2>&1); then
 		ok "backend loaded (dom0)" "rxe0 before: $base0"
 	else
 		bad "backend loaded (dom0)" "$(echo "$out" | oneline)"
@@ -93,17 +93,6 @@ t_stress=$(date +%s.%N)
 # Against native Dom0 peers: guest2 while guest1 is busy (guest1 if alone).
 gx=$G2
 [ "$ngu_int" -ge 2 ] || gx=$G1
-pp_all() {
-	local a=$1 b=$2 t out
-	for t in "rc" "uc" "ud" "srq" "rc -e"; do
-		set -- $t
-		if out=$(pair "ibv_${1}_pingpong" "$a" "$b" -g 0 -n "${PP_ITERS:-50}" "${@:2}" 2>&1); then
-			ok "ibv_${t// /_}_pingpong $b -> $a" "$(echo "$out" | grep -o '[0-9.]* usec/iter' | head -n 1) (client)"
-		else
-			bad "ibv_${t// /_}_pingpong $b -> $a" "$(echo "$out" | oneline)"
-		fi
-	done
-}
 pp_all dom0 "$gx"
 if out=$(pair ibv_rc_pingpong "$gx" dom0 -g 0 -n "${PP_ITERS:-50}" 2>&1); then
 	ok "ibv_rc_pingpong dom0 -> $gx (guest serves)" "$(echo "$out" | grep -o '[0-9.]* usec/iter' | head -n 1)"
@@ -111,8 +100,9 @@ else
 	bad "ibv_rc_pingpong dom0 -> $gx (guest serves)" "$(echo "$out" | oneline)"
 fi
 
-# pt_all (lib.sh): the perftest programs.
-pt_all dom0 "$gx"
+# pt_all (lib.sh): one perftest program of each kind (send, write, read,
+# atomic); make soak runs the others (tests/lab/perftest.sh).
+pt_all dom0 "$gx" ${LAB_PERFTEST:-ib_send_bw ib_write_lat ib_read_bw ib_atomic_lat}
 
 ii=${INTEG_ITERS:-100}
 if out=$(pair xenib-integrity dom0 "$gx" -g 0 -n "$ii" 2>&1); then
@@ -148,30 +138,16 @@ else
 	bad "xenib-stress: $si sets, one $sm MiB MR ($G1)" "$(echo "$out" | oneline)"
 fi
 
-# Control-path costs, guest vs native in this run (information only: a
-# check fails only if a program fails, never on the times).
-costs() {
-	L run "$1" "xenib-stress -d $(dev_of "$1") -g 0 -T -n ${COST_ITERS:-10} -m ${STRESS_MR_MIB:-256}" 2>&1 |
-		awk '/^time: (create_qp|modify_to_rts_rc|reg_mr_1m|reg_mr_256m) / {
-			sub("avg_us=", "", $4); printf "%s %.1f\n", $2, $4 / 1000 }
-			/passed,/ { st = $0 } END { print "status", (st ~ / 0 failed/) ? "ok" : "failed" }'
-}
-cn=$(costs dom0)
-cg=$(costs "$G1")
-if echo "$cn" | grep -q "status ok" && echo "$cg" | grep -q "status ok"; then
-	ok "control-path costs, ms, guest vs native" "$(join <(echo "$cg" | grep -v status | sort) <(echo "$cn" | grep -v status | sort) |
-		awk '{ printf "%s %s vs %s (x%.1f); ", $1, $2, $3, $2 / $3 }')"
-else
-	bad "control-path costs, ms, guest vs native" "native: $(echo "$cn" | oneline); guest: $(echo "$cg" | oneline)"
-fi
+# Control-path costs, guest vs native: make soak (tests/lab/perftest.sh),
+# or LAB_COSTS=1.
+[ "${LAB_COSTS:-0}" = 1 ] && costs_check
 
 # Guest to guest.
 if [ "$ngu_int" -ge 2 ]; then
-	pp_all "$G2" "$G1"
-	# The same perftest programs as guest -> Dom0 above; make soak runs
-	# them guest -> guest too (tests/lab/perftest.sh), to keep make check
-	# inside its time budget.
-	[ "${LAB_PERFTEST_G2G:-0}" = 1 ] && pt_all "$G2" "$G1"
+	# rc, ud and srq here; uc and rc -e (run guest -> Dom0 above) and
+	# the perftest programs guest -> guest are make soak's
+	# (tests/lab/perftest.sh), to keep make check inside its time budget.
+	pp_all "$G2" "$G1" ${LAB_PP_G2G:-rc ud srq}
 	if out=$(pair xenib-integrity "$G2" "$G1" -g 0 -n "$ii" 2>&1); then
 		ok "xenib-integrity $G1 -> $G2" "$(echo "$out" | grep -o -E '[0-9]+ passed, [0-9]+ failed' | head -n 2 | oneline)"
 	else

@@ -26,7 +26,7 @@ L status >/dev/null 2>&1 || { echo "part.sh: the lab is not up (lab.sh up)" >&2;
 ngu=$(L run dom0 "xl list | awk '\$1 ~ /^guest[0-9]+\$/' | wc -l" 2>/dev/null) || ngu=0
 guests=$(seq 1 "$ngu")
 suite_guests
-L run dom0 "grep -q '^xen_ibback ' /proc/modules || { modprobe ib_core && insmod /opt/xenib/xen-ibback.ko; }" >/dev/null
+L run dom0 "grep -q '^xen_ibback ' /proc/modules || { modprobe ib_core && insmod /opt/xenib/xen-ibback.ko max_mapped_pages=262144; }" >/dev/null
 for n in $guests; do
 	L run dom0 "xenib list | grep -q -E '^ *${DOMID[guest$n]} +0 ' || xenib attach guest$n --device rxe0" >/dev/null
 	L run "guest$n" "grep -q '^xen_ibfront ' /proc/modules || { modprobe ib_uverbs && insmod /opt/xenib/xen-ibfront.ko; }

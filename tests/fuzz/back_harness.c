@@ -31,6 +31,7 @@
 #include "back_harness.h"
 
 #include "back_prog.h"
+#include "back_prog_walk.h"
 #include "fake.h"
 #include "ring.h"
 
@@ -198,85 +199,29 @@ static void hz_fix(u8 kind, __le32 *field)
 						      hz.nhandles[kind]]);
 }
 
-static u8 hz_destroy_kind(u16 op)
+/* back_prog_walk.h's kinds are the backend's, in the same order. */
+static_assert((int)BPK_UCONTEXT == (int)XIBB_KIND_UCONTEXT &&
+	      (int)BPK_PD == (int)XIBB_KIND_PD &&
+	      (int)BPK_CQ == (int)XIBB_KIND_CQ &&
+	      (int)BPK_MR == (int)XIBB_KIND_MR &&
+	      (int)BPK_AH == (int)XIBB_KIND_AH &&
+	      (int)BPK_SRQ == (int)XIBB_KIND_SRQ &&
+	      (int)BPK_QP == (int)XIBB_KIND_QP &&
+	      (int)BPK_COUNT == (int)XIBB_KIND_COUNT);
+static_assert((int)BPW_COUNT == (int)BP_OP_COUNT &&
+	      (int)BPW_REQ == (int)BP_OP_REQ &&
+	      (int)BPW_WQE == (int)BP_OP_WQE &&
+	      (int)BPW_PARAM == (int)BP_OP_PARAM &&
+	      BPW_WQE_RAW_PROD == BP_WQE_RAW_PROD);
+
+static void hz_fix_cb(void *ctx, enum bp_kind kind, __le32 *field)
 {
-	switch (op) {
-	case XEN_VIBIF_OP_DEALLOC_UCONTEXT:
-		return XIBB_KIND_UCONTEXT;
-	case XEN_VIBIF_OP_DEALLOC_PD:
-		return XIBB_KIND_PD;
-	case XEN_VIBIF_OP_DESTROY_CQ:
-		return XIBB_KIND_CQ;
-	case XEN_VIBIF_OP_DESTROY_QP:
-		return XIBB_KIND_QP;
-	case XEN_VIBIF_OP_DESTROY_SRQ:
-	case XEN_VIBIF_OP_QUERY_SRQ:
-		return XIBB_KIND_SRQ;
-	case XEN_VIBIF_OP_DESTROY_AH:
-		return XIBB_KIND_AH;
-	case XEN_VIBIF_OP_DEREG_MR:
-		return XIBB_KIND_MR;
-	default:
-		return XIBB_KIND_NONE;
-	}
+	hz_fix(kind, field);
 }
 
 static void hz_fixups(struct xen_vibif_request *r)
 {
-	union xen_vibif_req_body *b = &r->u;
-	u16 op = le16_to_cpu(r->hdr.opcode);
-	u8 kind = hz_destroy_kind(op);
-
-	if (kind) {
-		hz_fix(kind, &b->handle.handle);
-		return;
-	}
-	switch (op) {
-	case XEN_VIBIF_OP_ALLOC_PD:
-		hz_fix(XIBB_KIND_UCONTEXT, &b->alloc_pd.ucontext);
-		break;
-	case XEN_VIBIF_OP_CREATE_CQ:
-		hz_fix(XIBB_KIND_UCONTEXT, &b->create_cq.ucontext);
-		break;
-	case XEN_VIBIF_OP_RESIZE_CQ:
-		hz_fix(XIBB_KIND_CQ, &b->resize_cq.cq);
-		break;
-	case XEN_VIBIF_OP_CREATE_QP:
-		hz_fix(XIBB_KIND_UCONTEXT, &b->create_qp.ucontext);
-		hz_fix(XIBB_KIND_PD, &b->create_qp.pd);
-		hz_fix(XIBB_KIND_CQ, &b->create_qp.send_cq);
-		hz_fix(XIBB_KIND_CQ, &b->create_qp.recv_cq);
-		hz_fix(XIBB_KIND_SRQ, &b->create_qp.srq);
-		break;
-	case XEN_VIBIF_OP_MODIFY_QP:
-		hz_fix(XIBB_KIND_QP, &b->modify_qp.qp);
-		break;
-	case XEN_VIBIF_OP_QUERY_QP:
-		hz_fix(XIBB_KIND_QP, &b->query_qp.qp);
-		break;
-	case XEN_VIBIF_OP_CREATE_SRQ:
-		hz_fix(XIBB_KIND_UCONTEXT, &b->create_srq.ucontext);
-		hz_fix(XIBB_KIND_PD, &b->create_srq.pd);
-		break;
-	case XEN_VIBIF_OP_MODIFY_SRQ:
-		hz_fix(XIBB_KIND_SRQ, &b->modify_srq.srq);
-		break;
-	case XEN_VIBIF_OP_RESIZE_SRQ:
-		hz_fix(XIBB_KIND_SRQ, &b->resize_srq.srq);
-		break;
-	case XEN_VIBIF_OP_CREATE_AH:
-		hz_fix(XIBB_KIND_PD, &b->create_ah.pd);
-		break;
-	case XEN_VIBIF_OP_REG_MR:
-		hz_fix(XIBB_KIND_PD, &b->reg_mr.pd);
-		break;
-	case XEN_VIBIF_OP_ATTACH_MCAST:
-	case XEN_VIBIF_OP_DETACH_MCAST:
-		hz_fix(XIBB_KIND_QP, &b->mcast.qp);
-		break;
-	default:
-		break;
-	}
+	bp_request_refs(r, hz_fix_cb, NULL);
 }
 
 static u32 hz_uc_frame(u32 handle)
@@ -843,9 +788,12 @@ static void hz_op_req(void)
 {
 	struct xen_vibif_request r;
 	u8 op = hz_u8(), len = hz_u8(), flags;
+	u8 body[256];
 
+	/* All len octets are the operation's; what fits is the body. */
 	memset(&r, 0, sizeof(r));
-	hz_read(r.u.raw, min_t(size_t, len, sizeof(r.u.raw)));
+	hz_read(body, len);
+	memcpy(r.u.raw, body, min_t(size_t, len, sizeof(r.u.raw)));
 	flags = hz_u8();
 	r.hdr.id = cpu_to_le64(++hz.next_id);
 	r.hdr.opcode = cpu_to_le16(op);
@@ -855,7 +803,23 @@ static void hz_op_req(void)
 	hz_push(&r, !(flags & BP_REQ_BATCH));
 }
 
+static void hz_op_body(void);
+
+/* One operation; it must read what bp_op_size() says (xenib-raw relies on it). */
 static void hz_op(void)
+{
+	size_t n0 = hz.n, want = bp_op_size(hz.p, hz.n);
+
+	u8 op0 = hz.n ? hz.p[0] : 0;
+
+	hz_op_body();
+	if (n0 - hz.n != want)
+		fprintf(stderr, "op %u: read %zu, want %zu\n", op0 % BP_OP_COUNT, n0 - hz.n, want);
+	HZ_CHECK(n0 - hz.n == want,
+		 "an operation read other than bp_op_size() octets");
+}
+
+static void hz_op_body(void)
 {
 	struct xibb_guest *g = hz.guest;
 	u8 op = hz_u8() % BP_OP_COUNT;
@@ -883,10 +847,10 @@ static void hz_op(void)
 		}
 		a = hz_u16() % PAGE_SIZE;
 		b = hz_u8();
+		/* All b octets are the operation's, however many fit. */
+		hz_read(buf, b);
 		if (f)
-			hz_read(f + a, min_t(u32, b, PAGE_SIZE - a));
-		else
-			hz_read(buf, b);
+			memcpy(f + a, buf, min_t(u32, b, PAGE_SIZE - a));
 		break;
 	}
 	case BP_OP_DIR: {

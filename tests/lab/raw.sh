@@ -10,7 +10,11 @@
 # has mapped (hole 4: EINVAL, dup_grefs), then xenib-raw fuzz sends
 # ATTACK_RAW_N (2000) requests of every opcode, random or mutated valid
 # ones (seed ATTACK_RAW_SEED, 1); each must be answered and the device
-# must work after; xenib-raw pgdir sends malformed page directories
+# must work after; xenib-raw replay sends the fuzz corpora of
+# build/fuzz (corpus-request and corpus-back_cmd, as make check's fuzz
+# step left them, or the seeds alone if it did not run), each file as it
+# is and once mutated, at most ATTACK_REPLAY_N (1000; 0: all, as make
+# soak does) requests: each answered, well-formed, some accepted; xenib-raw pgdir sends malformed page directories
 # (and ATTACK_PGDIR_N (200) REG_MRs while a thread rewrites the
 # directory): each refused or accepted, and Dom0 maps no page more after;
 # then the event ring's consumer index is set 1000 ahead (event_cons) and
@@ -31,8 +35,19 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug" >/de
 	xenib0_wait "$G1" >/dev/null 2>&1
 	dout=$(LAB_TIMEOUT=300 L run "$G1" "xenib-raw dup 2>&1 | grep -E '^case|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
 	drc=$?
-	fout=$(LAB_TIMEOUT=900 L run "$G1" "xenib-raw -n ${ATTACK_RAW_N:-2000} -S ${ATTACK_RAW_SEED:-1} fuzz 2>&1 | grep -E '^fuzz|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
+	fout=$(LAB_TIMEOUT=900 L run "$G1" "xenib-raw -n ${ATTACK_RAW_N:-1000} -S ${ATTACK_RAW_SEED:-1} fuzz 2>&1 | grep -E '^fuzz|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
 	frc=$?
+	# The fuzz corpora, replayed from inside the guest.
+	fz=$here/../../build/fuzz
+	[ -d "$fz/corpus-back_cmd" ] && [ -d "$fz/corpus-request" ] ||
+		make -s -C "$here/../fuzz" O="$(readlink -f "$here/../..")/build/fuzz" seeds >/dev/null 2>&1
+	rtgz=$(mktemp --suffix=.tgz)
+	tar -C "$fz" -czf "$rtgz" corpus-request corpus-back_cmd 2>/dev/null &&
+		L push "$G1" "$rtgz" /tmp/corpora.tgz >/dev/null 2>&1
+	rm -f "$rtgz"
+	rout=$(LAB_TIMEOUT=1800 L run "$G1" "rm -rf /tmp/corpora && mkdir /tmp/corpora && tar -C /tmp/corpora -xzf /tmp/corpora.tgz &&
+xenib-raw -n ${ATTACK_REPLAY_N:-1000} -m 1 -S ${ATTACK_RAW_SEED:-1} replay /tmp/corpora/corpus-request /tmp/corpora/corpus-back_cmd 2>&1 | grep -E '^replay|^FAIL|passed,'; exit \${PIPESTATUS[0]}" 2>&1)
+	rrc=$?
 	dg1=$(stat_of "${DOMID[$G1]}" dup_grefs 2>/dev/null | tr -d '\r')
 	rq1=$(stat_of "${DOMID[$G1]}" requests 2>/dev/null | tr -d '\r')
 	# Malformed page directories (xenib-raw pgdir), on purpose.
@@ -55,12 +70,12 @@ sleep 1; timeout 20 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18650 -n 5 127.0.0.1 >/
 	eout=$(L run "$G1" "(timeout 60 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18651 -n 5 >/dev/null 2>&1 &)
 sleep 1; timeout 60 ibv_rc_pingpong -d xenib0 -g 0 -e -p 18651 -n 5 127.0.0.1 2>&1 | tail -n 1" 2>&1)
 	erc=$?
-	if [ $drc = 0 ] && [ $frc = 0 ] && [ $prc = 0 ] && [ $wrc = 0 ] && [ $erc = 0 ] &&
+	if [ $drc = 0 ] && [ $frc = 0 ] && [ $rrc = 0 ] && [ $prc = 0 ] && [ $wrc = 0 ] && [ $erc = 0 ] &&
 		[ "$alive" = alive ] && [ "$pm1" = "$pm0" ] &&
 		[[ $dg0 =~ ^[0-9]+$ ]] && [ "${dg1:-0}" -ge $((dg0 + 2)) ] &&
 		[[ $ed0 =~ ^[0-9]+$ ]] && [[ $ed1 =~ ^[0-9]+$ ]] && [ "$ed1" -gt "$ed0" ]; then
-		ok "attack: raw control requests ($G1 kernel)" "$(elapsed "$t0") s; $(echo "$dout" | grep '^case' | oneline); dup_grefs +$((dg1 - dg0)); $(echo "$fout" | grep '^fuzz' | oneline); backend requests +$((rq1 - rq0)); $(echo "$pout" | oneline), mapped pages $pm0 before and after; a bad event-ring consumer index: $((ed1 - ed0)) events dropped; frontend reloaded, ibv_rc_pingpong -e: $eout"
+		ok "attack: raw control requests ($G1 kernel)" "$(elapsed "$t0") s; $(echo "$dout" | grep '^case' | oneline); dup_grefs +$((dg1 - dg0)); $(echo "$fout" | grep '^fuzz' | oneline); $(echo "$rout" | grep '^replay' | oneline); backend requests +$((rq1 - rq0)); $(echo "$pout" | oneline), mapped pages $pm0 before and after; a bad event-ring consumer index: $((ed1 - ed0)) events dropped; frontend reloaded, ibv_rc_pingpong -e: $eout"
 	else
-		bad "attack: raw control requests ($G1 kernel)" "dup rc $drc: $(echo "$dout" | oneline); fuzz rc $frc: $(echo "$fout" | oneline); pgdir rc $prc: $(echo "$pout" | oneline); mapped $pm0 -> $pm1; dup_grefs ${dg0:-?} -> ${dg1:-?}; events_dropped ${ed0:-?} -> ${ed1:-?}; dom0 '$alive'; xenib0 back rc $wrc; pingpong -e rc $erc: $eout"
+		bad "attack: raw control requests ($G1 kernel)" "dup rc $drc: $(echo "$dout" | oneline); fuzz rc $frc: $(echo "$fout" | oneline); replay rc $rrc: $(echo "$rout" | oneline); pgdir rc $prc: $(echo "$pout" | oneline); mapped $pm0 -> $pm1; dup_grefs ${dg0:-?} -> ${dg1:-?}; events_dropped ${ed0:-?} -> ${ed1:-?}; dom0 '$alive'; xenib0 back rc $wrc; pingpong -e rc $erc: $eout"
 	fi
 fi

@@ -23,9 +23,24 @@
  *          valid and garbage references: each is accepted or refused,
  *          never unanswered (the lab suite checks that Dom0 maps no page
  *          more afterwards)
+ *   replay DIR...  the fuzz corpora (build/fuzz/corpus-*), replayed and
+ *          mutated: a corpus-request file is one request slot, sent as it
+ *          is; a corpus-back_* file is a program of the backend fuzz
+ *          targets (tests/fuzz/back_prog.h), whose requests are sent in
+ *          order with their object references (1..255) replaced by the
+ *          handles this run got, grant references below 4096 by the raw
+ *          pages' (reference r: raw page r % 64), and whose page writes
+ *          and directories go into the raw pages; the operations only the
+ *          harness can do (faults, device events, ring indexes) are
+ *          skipped.  Every file is replayed once as it is and -m M times
+ *          with 1 to 3 bits flipped (seed -S), up to -n N requests in all
+ *          (0: no bound).  What a program created is destroyed after it.
+ *          Every request must be answered, with a well-formed answer, and
+ *          QUERY_DEVICE must work afterwards
  *
  * Last line: N passed, N failed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,6 +53,7 @@
 
 #include <xen/interface/io/vibif.h>
 
+#include "back_prog_walk.h"
 #include "common.h"
 
 #define DBG "/sys/kernel/debug/xen-ibfront"
@@ -59,14 +75,18 @@ static unsigned int ngrefs;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenib-raw [-D DEVDIR] [-n N] [-S SEED] dup|fuzz|pgdir\n"
+		"usage: xenib-raw [-D DEVDIR] [-n N] [-S SEED] [-m M] dup|fuzz|pgdir|replay DIR...\n"
 		"  dup     directories with repeated grant references\n"
 		"  fuzz    N random or mutated requests of every opcode\n"
 		"  pgdir   malformed page directories, then N REG_MRs while\n"
 		"          another thread rewrites the directory\n"
 		"  -D DIR  the device's debugfs directory (default: " DBG "/vib-0)\n"
-		"  -n N    fuzz, pgdir: requests (default 2000)\n"
-		"  -S SEED fuzz: random seed (default 1)\n"
+		"  replay  the fuzz corpora in DIR... (corpus-request, corpus-back_*),\n"
+		"          as they are and mutated\n"
+		"  -n N    fuzz, pgdir: requests (default 2000); replay: at most N\n"
+		"          requests, shared between the DIRs (default: no bound)\n"
+		"  -S SEED fuzz, replay: random seed (default 1)\n"
+		"  -m M    replay: mutated copies of each file (default 1)\n"
 		"Needs root and xen-ibfront loaded with raw_requests=1.\n");
 }
 
@@ -84,6 +104,15 @@ static int send_req(struct xen_vibif_request *req, struct raw_result *res)
 static bool answered(const struct raw_result *res)
 {
 	return res->answered;
+}
+
+/* The backend's answer is not a well-formed answer to @req. */
+static bool malformed(const struct xen_vibif_request *req,
+		      const struct raw_result *res)
+{
+	return res->rsp.hdr.opcode != req->hdr.opcode ||
+	       le32toh(res->rsp.hdr.status) >= XEN_VIBIF_STATUS_COUNT ||
+	       res->rsp.hdr.reserved;
 }
 
 static int simple(uint16_t op, const void *body, size_t len,
@@ -252,9 +281,7 @@ static int mode_fuzz(unsigned long n, uint64_t seed)
 					strerror(-res.err));
 			continue;
 		}
-		if (res.rsp.hdr.opcode != req.hdr.opcode ||
-		    le32toh(res.rsp.hdr.status) >= XEN_VIBIF_STATUS_COUNT ||
-		    res.rsp.hdr.reserved) {
+		if (malformed(&req, &res)) {
 			if (bad++ < 5)
 				xt_fail("request %lu (opcode %u): malformed answer (opcode %u, status %u)",
 					i, le16toh(req.hdr.opcode),
@@ -505,6 +532,388 @@ static int mode_pgdir(const char *dir, unsigned long n)
 	return 0;
 }
 
+/* ---- replay of the fuzz corpora ------------------------------------------ */
+
+#define RP_HANDLES	32
+#define RP_MADE		256
+#define RP_FILE_MAX	65536
+
+struct replay {
+	uint32_t handles[BPK_COUNT][RP_HANDLES];
+	unsigned int nhandles[BPK_COUNT];
+	struct {
+		enum bp_kind kind;
+		uint32_t handle;
+	} made[RP_MADE];		/* what the current file created */
+	unsigned int nmade;
+	unsigned long limit;		/* stop at this many sent (0: never) */
+	unsigned long sent, ok, refused, lost, bad, skipped, files;
+	bool stop;
+};
+
+/* An object reference 1..255 names the (v - 1)-th handle of its kind. */
+static void rp_fix(void *ctx, enum bp_kind kind, __le32 *field)
+{
+	struct replay *rp = ctx;
+	uint32_t v = le32toh(*field);
+
+	if (v >= 1 && v <= 255 && rp->nhandles[kind])
+		*field = htole32(rp->handles[kind][(v - 1) %
+						   rp->nhandles[kind]]);
+}
+
+/* A grant reference below 4096 (a frame of the harness) is a raw page's. */
+static uint32_t rp_gref(uint32_t v)
+{
+	return v < 4096 ? grefs[v % ngrefs] : v;
+}
+
+static void rp_pgdir(struct xen_vibif_pgdir *d)
+{
+	unsigned int i;
+
+	if (d->type != XEN_VIBIF_PGDIR_GRANT)
+		return;
+	for (i = 0; i < XEN_VIBIF_PGDIR_INLINE; i++)
+		d->ref[i] = htole32(rp_gref(le32toh(d->ref[i])));
+}
+
+static void rp_grants(struct xen_vibif_request *r)
+{
+	union xen_vibif_req_body *b = &r->u;
+
+	switch (le16toh(r->hdr.opcode)) {
+	case XEN_VIBIF_OP_ALLOC_UCONTEXT:
+		b->alloc_ucontext.db_ref =
+			htole32(rp_gref(le32toh(b->alloc_ucontext.db_ref)));
+		break;
+	case XEN_VIBIF_OP_CREATE_CQ:
+		rp_pgdir(&b->create_cq.pgdir);
+		break;
+	case XEN_VIBIF_OP_RESIZE_CQ:
+		rp_pgdir(&b->resize_cq.pgdir);
+		break;
+	case XEN_VIBIF_OP_CREATE_QP:
+		rp_pgdir(&b->create_qp.sq_pgdir);
+		rp_pgdir(&b->create_qp.rq_pgdir);
+		break;
+	case XEN_VIBIF_OP_CREATE_SRQ:
+		rp_pgdir(&b->create_srq.pgdir);
+		break;
+	case XEN_VIBIF_OP_RESIZE_SRQ:
+		rp_pgdir(&b->resize_srq.pgdir);
+		break;
+	case XEN_VIBIF_OP_REG_MR:
+		rp_pgdir(&b->reg_mr.pgdir);
+		break;
+	default:
+		break;
+	}
+}
+
+/* What the accepted answer @rsp to @op created; its handle in @h. */
+static enum bp_kind rp_made(uint16_t op, const struct xen_vibif_response *rsp,
+			    uint32_t *h)
+{
+	const union xen_vibif_rsp_body *u = &rsp->u;
+
+	switch (op) {
+	case XEN_VIBIF_OP_ALLOC_UCONTEXT:
+		*h = le32toh(u->handle.handle);
+		return BPK_UCONTEXT;
+	case XEN_VIBIF_OP_ALLOC_PD:
+		*h = le32toh(u->handle.handle);
+		return BPK_PD;
+	case XEN_VIBIF_OP_CREATE_CQ:
+		*h = le32toh(u->create_cq.cq);
+		return BPK_CQ;
+	case XEN_VIBIF_OP_CREATE_QP:
+		*h = le32toh(u->create_qp.qp);
+		return BPK_QP;
+	case XEN_VIBIF_OP_CREATE_SRQ:
+		*h = le32toh(u->create_srq.srq);
+		return BPK_SRQ;
+	case XEN_VIBIF_OP_CREATE_AH:
+		*h = le32toh(u->handle.handle);
+		return BPK_AH;
+	case XEN_VIBIF_OP_REG_MR:
+		*h = le32toh(u->reg_mr.mr);
+		return BPK_MR;
+	default:
+		return BPK_NONE;
+	}
+}
+
+static void rp_send(struct replay *rp, struct xen_vibif_request *req)
+{
+	struct raw_result res;
+	enum bp_kind k;
+	uint32_t h;
+
+	if (rp->limit && rp->sent >= rp->limit) {
+		rp->stop = true;
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	if (send_req(req, &res)) {
+		xt_fail("replay: request %lu: %s", rp->sent, strerror(errno));
+		rp->stop = true;
+		return;
+	}
+	rp->sent++;
+	if (!answered(&res)) {
+		if (rp->lost++ < 5)
+			xt_fail("replay: request %lu (opcode %u) not answered: %s",
+				rp->sent, le16toh(req->hdr.opcode),
+				strerror(-res.err));
+		return;
+	}
+	if (malformed(req, &res) && rp->bad++ < 5)
+		xt_fail("replay: request %lu (opcode %u): malformed answer (opcode %u, status %u)",
+			rp->sent, le16toh(req->hdr.opcode),
+			le16toh(res.rsp.hdr.opcode),
+			le32toh(res.rsp.hdr.status));
+	if (res.err) {
+		rp->refused++;
+		return;
+	}
+	rp->ok++;
+	k = rp_made(le16toh(req->hdr.opcode), &res.rsp, &h);
+	if (k == BPK_NONE)
+		return;
+	rp->handles[k][rp->nhandles[k] % RP_HANDLES] = h;
+	if (rp->nhandles[k] < RP_HANDLES)
+		rp->nhandles[k]++;
+	if (rp->nmade < RP_MADE) {
+		rp->made[rp->nmade].kind = k;
+		rp->made[rp->nmade++].handle = h;
+	}
+}
+
+/* Destroys what the file created, users before what they use. */
+static void rp_cleanup(struct replay *rp)
+{
+	static const enum bp_kind order[] = {
+		BPK_QP, BPK_SRQ, BPK_AH, BPK_MR, BPK_CQ, BPK_PD, BPK_UCONTEXT,
+	};
+	static const uint16_t op[BPK_COUNT] = {
+		[BPK_UCONTEXT] = XEN_VIBIF_OP_DEALLOC_UCONTEXT,
+		[BPK_PD] = XEN_VIBIF_OP_DEALLOC_PD,
+		[BPK_CQ] = XEN_VIBIF_OP_DESTROY_CQ,
+		[BPK_MR] = XEN_VIBIF_OP_DEREG_MR,
+		[BPK_AH] = XEN_VIBIF_OP_DESTROY_AH,
+		[BPK_SRQ] = XEN_VIBIF_OP_DESTROY_SRQ,
+		[BPK_QP] = XEN_VIBIF_OP_DESTROY_QP,
+	};
+	struct xen_vibif_handle_req r = { 0 };
+	struct raw_result res;
+	unsigned int i, j;
+
+	/* Refusals are expected: the program may have destroyed it. */
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		for (j = rp->nmade; j-- > 0;)
+			if (rp->made[j].kind == order[i]) {
+				r.handle = htole32(rp->made[j].handle);
+				simple(op[order[i]], &r, sizeof(r), &res);
+			}
+	rp->nmade = 0;
+	memset(rp->nhandles, 0, sizeof(rp->nhandles));
+}
+
+/* A corpus-request file: one request slot, then a limit octet (unused). */
+static void rp_slot(struct replay *rp, const uint8_t *buf, size_t len)
+{
+	struct xen_vibif_request req;
+
+	memset(&req, 0, sizeof(req));
+	memcpy(&req, buf, len < sizeof(req) ? len : sizeof(req));
+	rp_send(rp, &req);
+}
+
+/* A corpus-back_* file: back_prog.h's language, from the guest's side. */
+static void rp_program(struct replay *rp, const uint8_t *p, size_t n)
+{
+	uint8_t z[4 + 255 + 4 + 16];
+	struct xen_vibif_request req;
+	uint32_t le[XEN_VIBIF_PGDIR_GRANTS_PER_PAGE];
+	unsigned int page, off, len, c;
+	size_t k;
+
+	if (n <= 8)
+		return;
+	p += 8;		/* the header: the harness's set-up */
+	n -= 8;
+	while (n && !rp->stop) {
+		k = bp_op_size(p, n);
+		memset(z, 0, sizeof(z));
+		memcpy(z, p, k);
+		p += k;
+		n -= k;
+		switch (z[0] % BPW_COUNT) {
+		case BPW_REQ:
+			memset(&req, 0, sizeof(req));
+			req.hdr.opcode = htole16(z[1]);
+			len = z[2];
+			memcpy(req.u.raw, z + 3,
+			       len < sizeof(req.u.raw) ? len : sizeof(req.u.raw));
+			if (z[3 + len] & 0x01)	/* BP_REQ_BAD_HDR */
+				req.hdr.reserved = htole32(1);
+			bp_request_refs(&req, rp_fix, rp);
+			rp_grants(&req);
+			rp_send(rp, &req);
+			break;
+		case BPW_WRITE:
+			page = (z[1] | z[2] << 8) % ngrefs;
+			off = (z[3] | z[4] << 8) % 4096;
+			len = z[5];
+			if (len > 4096 - off)
+				len = 4096 - off;
+			if (pwrite(pages_fd, z + 6, len,
+				   (off_t)page * 4096 + off) != (ssize_t)len)
+				xt_fail("replay: raw page %u: %s", page,
+					strerror(errno));
+			break;
+		case BPW_DIR:
+			page = (z[1] | z[2] << 8) % ngrefs;
+			len = (z[5] | z[6] << 8) %
+			      (XEN_VIBIF_PGDIR_GRANTS_PER_PAGE + 1);
+			for (c = 0; c < len; c++)
+				le[c] = htole32(rp_gref((z[3] | z[4] << 8) + c));
+			if (len && pwrite(pages_fd, le, len * 4,
+					  (off_t)page * 4096) != (ssize_t)len * 4)
+				xt_fail("replay: raw page %u: %s", page,
+					strerror(errno));
+			break;
+		default:	/* only the harness can do these */
+			rp->skipped++;
+			break;
+		}
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replays the files of @dir, in an order drawn from @rng. */
+static void rp_dir(struct replay *rp, const char *dir, unsigned int mut,
+		   struct xt_rng *rng)
+{
+	bool prog = strstr(dir, "corpus-back_") != NULL;
+	unsigned long f0 = rp->files, s0 = rp->sent, ok0 = rp->ok;
+	unsigned long rf0 = rp->refused, sk0 = rp->skipped;
+	char **names = NULL, path[4096];
+	size_t nn = 0, i, j, len;
+	struct dirent *e;
+	uint8_t *buf, *cp;
+	unsigned int m, flips;
+	DIR *d;
+	int fd;
+
+	if (!prog && !strstr(dir, "corpus-request")) {
+		xt_fail("replay: %s: not a corpus-request or corpus-back_* directory",
+			dir);
+		return;
+	}
+	d = opendir(dir);
+	if (!xt_check(d != NULL, "replay: %s: %s", dir, strerror(errno)))
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = realloc(names, (nn + 1) * sizeof(*names));
+		if (!names || !(names[nn] = strdup(e->d_name)))
+			abort();
+		nn++;
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(*names), cmp_str);
+	for (i = nn; i > 1; i--) {
+		char *t;
+
+		j = xt_rng_range(rng, 0, i - 1);
+		t = names[i - 1];
+		names[i - 1] = names[j];
+		names[j] = t;
+	}
+	buf = malloc(RP_FILE_MAX);
+	cp = malloc(RP_FILE_MAX);
+	if (!buf || !cp)
+		abort();
+	for (i = 0; i < nn && !rp->stop; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = 0;
+		for (ssize_t r; len < RP_FILE_MAX &&
+		     (r = read(fd, buf + len, RP_FILE_MAX - len)) > 0;)
+			len += (size_t)r;
+		close(fd);
+		if (!len)
+			continue;
+		rp->files++;
+		for (m = 0; m <= mut && !rp->stop; m++) {
+			memcpy(cp, buf, len);
+			flips = m ? (unsigned int)xt_rng_range(rng, 1, 3) : 0;
+			while (flips--)
+				cp[xt_rng_range(rng, 0, len - 1)] ^=
+					(uint8_t)(1u << xt_rng_range(rng, 0, 7));
+			if (prog)
+				rp_program(rp, cp, len);
+			else
+				rp_slot(rp, cp, len);
+			rp_cleanup(rp);
+		}
+	}
+	printf("replay: %s: %lu files, %lu requests sent, %lu accepted, %lu refused, %lu harness-only operations skipped\n",
+	       dir, rp->files - f0, rp->sent - s0, rp->ok - ok0,
+	       rp->refused - rf0, rp->skipped - sk0);
+	for (i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	free(buf);
+	free(cp);
+}
+
+static int mode_replay(const char *devdir, char **dirs, int ndirs,
+		       unsigned long n, unsigned int mut, uint64_t seed)
+{
+	struct replay *rp = calloc(1, sizeof(*rp));
+	struct raw_result res = { .err = -EIO };
+	struct xt_rng rng;
+	char path[256];
+	int i;
+
+	if (!rp)
+		abort();
+	snprintf(path, sizeof(path), "%s/pages", devdir);
+	pages_fd = open(path, O_RDWR);
+	if (!xt_check(pages_fd >= 0, "%s: %s", path, strerror(errno)))
+		return 0;
+	xt_rng_seed(&rng, seed);
+	for (i = 0; i < ndirs; i++) {
+		/* Each corpus gets its share of the requests. */
+		rp->stop = false;
+		rp->limit = n ? rp->sent + n / (unsigned long)ndirs : 0;
+		rp_dir(rp, dirs[i], mut, &rng);
+	}
+	printf("replay: %lu requests sent from %lu files of %d corpora (each file as it is and %u times mutated), %lu accepted, %lu refused, %lu unanswered, %lu malformed answers\n",
+	       rp->sent, rp->files, ndirs, mut, rp->ok, rp->refused, rp->lost,
+	       rp->bad);
+	xt_check(rp->sent > 0 && rp->ok > 0,
+		 "replay: %lu requests sent, %lu accepted: nothing replayed right",
+		 rp->sent, rp->ok);
+	xt_check(!rp->lost && !rp->bad, "replay: %lu unanswered, %lu malformed",
+		 rp->lost, rp->bad);
+	simple(XEN_VIBIF_OP_QUERY_DEVICE, NULL, 0, &res);
+	xt_check(!res.err, "QUERY_DEVICE after the replay: %s",
+		 strerror(-res.err));
+	free(rp);
+	return 0;
+}
+
 static int read_grants(const char *dir)
 {
 	char path[256];
@@ -525,16 +934,22 @@ int main(int argc, char **argv)
 	const char *dir = DBG "/vib-0";
 	unsigned long n = 2000;
 	uint64_t seed = 1;
+	unsigned long mut = 1;
+	bool n_set = false;
 	char path[256];
 	int c;
 
-	while ((c = getopt(argc, argv, "D:n:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "D:n:S:m:h")) != -1) {
 		switch (c) {
 		case 'D':
 			dir = optarg;
 			break;
 		case 'n':
-			n = xt_opt_ulong('n', optarg, 1, 100000000);
+			n = xt_opt_ulong('n', optarg, 0, 100000000);
+			n_set = true;
+			break;
+		case 'm':
+			mut = xt_opt_ulong('m', optarg, 0, 1000);
 			break;
 		case 'S':
 			seed = xt_opt_ulong('S', optarg, 0, ~0UL);
@@ -547,7 +962,10 @@ int main(int argc, char **argv)
 			return XT_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind >= argc ||
+	    (strcmp(argv[optind], "replay") ? optind != argc - 1 :
+					      optind == argc - 1) ||
+	    (!n && strcmp(argv[optind], "replay"))) {
 		usage(stderr);
 		return XT_EXIT_USAGE;
 	}
@@ -565,6 +983,9 @@ int main(int argc, char **argv)
 		mode_fuzz(n, seed);
 	} else if (!strcmp(argv[optind], "pgdir")) {
 		mode_pgdir(dir, n);
+	} else if (!strcmp(argv[optind], "replay")) {
+		mode_replay(dir, argv + optind + 1, argc - optind - 1,
+			    n_set ? n : 0, (unsigned int)mut, seed);
 	} else {
 		usage(stderr);
 		return XT_EXIT_USAGE;

@@ -49,7 +49,7 @@ while read -r f; do
 done
 
 set +e
-run make -C "$hdr" M="$out" W=1 "$@" modules 2>&1 | tee "$out/build.log"
+run make -j"$(nproc)" -C "$hdr" M="$out" W=1 "$@" modules 2>&1 | tee "$out/build.log"
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" -eq 0 ] || exit "$rc"

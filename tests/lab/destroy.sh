@@ -5,7 +5,7 @@
 # (whose attack_mem, attack_mapped and attack_released it uses); uses its L, ok, bad,
 # oneline, elapsed, G1, G2, DOMID.  One "ok"/"FAIL" line.
 #
-# DESTROY_CYCLES (2; make soak 100) times: guest2 registers 1 MiB regions one after
+# DESTROY_CYCLES (1; make soak 100) times: guest2 registers 1 MiB regions one after
 # another (xenib-attack pin) and runs ibv_rc_pingpong with guest1; once
 # the backend has posted its WQEs, guest2 is destroyed with xl destroy.
 # Then: Dom0 is alive, guest2's backend device is gone, the Dom0 memory
@@ -81,13 +81,13 @@ ibv_devinfo -d xenib0 | grep -q PORT_ACTIVE" >/dev/null 2>&1
 	destroy_again
 }
 
-if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-2}" -gt 0 ]; then
+if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-1}" -gt 0 ]; then
 	t0=$(date +%s.%N)
 	read -r destroy_m0 _ <<<"$(attack_mem)"
 	read -r destroy_p0 _ <<<"$(attack_mapped)"
 	d_ok=0
 	d_log=
-	for c in $(seq "${DESTROY_CYCLES:-2}"); do
+	for c in $(seq "${DESTROY_CYCLES:-1}"); do
 		d_out=
 		# Not in a subshell: a cycle changes DOMID[guest2].
 		if destroy_cycle >/dev/null 2>&1; then
@@ -100,13 +100,13 @@ if [ "$ngu_int" -ge 2 ] && [ "${DESTROY_CYCLES:-2}" -gt 0 ]; then
 	done
 	iout=
 	irc=1
-	if [ "$d_ok" = "${DESTROY_CYCLES:-2}" ]; then
+	if [ "$d_ok" = "${DESTROY_CYCLES:-1}" ]; then
 		iout=$(pair xenib-integrity "$G2" "$G1" -g 0 -n 50 2>&1)
 		irc=$?
 	fi
 	if [ "$irc" = 0 ]; then
-		ok "xl destroy of $G2 under load, $d_ok cycles" "$(elapsed "$t0") s; each: traffic with $G1 and REG_MRs in flight, Dom0 alive, device gone, charged $destroy_m0 KiB and mapped $destroy_p0 pages as before, $G1's xenib0 active, $G2 started and attached again; last: $d_log; then xenib-integrity $G1 -> $G2: $(echo "$iout" | grep -o -E '[0-9]+ passed, [0-9]+ failed' | head -n 2 | oneline)"
+		ok "xl destroy of $G2 under load, $d_ok cycle(s)" "$(elapsed "$t0") s; each: traffic with $G1 and REG_MRs in flight, Dom0 alive, device gone, charged $destroy_m0 KiB and mapped $destroy_p0 pages as before, $G1's xenib0 active, $G2 started and attached again; last: $d_log; then xenib-integrity $G1 -> $G2: $(echo "$iout" | grep -o -E '[0-9]+ passed, [0-9]+ failed' | head -n 2 | oneline)"
 	else
-		bad "xl destroy of $G2 under load, $d_ok cycles" "$d_log; integrity rc $irc: $(echo "$iout" | oneline)"
+		bad "xl destroy of $G2 under load, $d_ok cycle(s)" "$d_log; integrity rc $irc: $(echo "$iout" | oneline)"
 	fi
 fi

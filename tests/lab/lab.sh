@@ -71,16 +71,16 @@ dom0_exec() {
 		i=0
 		while [ ! -s "$S/out/$id.rc" ]; do
 			i=$((i + 1))
-			if [ $((i % 10)) = 0 ]; then
+			if [ $((i % 20)) = 0 ]; then
 				[ "$(date +%s)" -lt "$end" ] || exit 124
 				qemu_alive "$S" || exit 255
 				lab_crashed "$S" && exit 255
 			fi
-			sleep 0.1
+			sleep 0.05
 		done
 	) &
 	w=$!
-	tail -n +1 -s 0.1 -f --pid=$w "$S/out/$id.out"
+	tail -n +1 -s 0.05 -f --pid=$w "$S/out/$id.out"
 	wait $w
 	rc=$?
 	case $rc in
@@ -142,12 +142,12 @@ qemu_cmd() {
 		-no-reboot -monitor none
 		-chardev "file,id=ser0,path=$run/logs/serial.log" -serial chardev:ser0
 		-kernel "$boot/xen"
-		-append "console=com1 com1=115200,8n1 dom0_mem=${dom0mem}M,max:${dom0mem}M dom0_max_vcpus=$smp gnttab_max_frames=512 loglvl=all guest_loglvl=all console_timestamps=boot noreboot bootscrub=0"
+		-append "console=com1 com1=115200,8n1 dom0_mem=${dom0mem}M,max:${dom0mem}M dom0_max_vcpus=$smp gnttab_max_frames=512 gnttab_max_maptrack_frames=2048 loglvl=all guest_loglvl=all console_timestamps=boot noreboot bootscrub=0"
 		-initrd "$boot/vmlinuz console=hvc0 earlyprintk=xen mitigations=off $memcheck lab.role=dom0 lab.root=/dev/vda lab.rxe=${LAB_RXE:-ci0},$run/boot/initrd.img"
 		-drive "file=$boot/rootfs.img,if=virtio,format=raw,readonly=on"
 		-virtfs "local,path=$run,mount_tag=lab,security_model=none,id=lab"
 		-device virtio-serial-pci
-		-chardev "socket,id=shell,path=$run/shell.sock,server=on,wait=off"
+		-chardev "socket,id=shell,path=$(cat "$run/sockdir")/shell.sock,server=on,wait=off"
 		-device virtserialport,chardev=shell,name=lab.shell
 		-pidfile "$run/qemu.pid")
 }
@@ -163,6 +163,11 @@ cmd_up() {
 	run=$LAB_DIR/runs/$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$run"/{logs,state,cmd,out,xfer,boot}
 	cp "$boot/initrd.img" "$run/boot/initrd.img"
+	# QEMU's UNIX socket path must be under 108 bytes: not in the run
+	# directory, whose path grows with the clone's (issue #12).
+	mktemp -d "${TMPDIR:-/tmp}/xenib-lab.XXXXXX" >"$run/sockdir" || die "no socket directory"
+	n=$(cat "$run/sockdir")/shell.sock
+	[ ${#n} -lt 108 ] || die "$n: too long for a UNIX socket (108 bytes); set a shorter TMPDIR"
 	ln -sfn "$run" "$cur"
 	ln -sfn "runs/${run##*/}/logs" "$LAB_DIR/logs"
 	prune_runs
@@ -260,8 +265,16 @@ prune_runs() {
 		if [ $i -le 20 ] && [ "$(cat "$r/state/result" 2>/dev/null)" = failed ]; then
 			continue
 		fi
+		drop_sockdir "$r"
 		rm -rf "$r"
 	done
+}
+
+# drop_sockdir RUN : removes RUN's socket directory (outside the run).
+drop_sockdir() {
+	local d
+	d=$(cat "$1/sockdir" 2>/dev/null) || return 0
+	case $d in */xenib-lab.*) rm -rf "$d" ;; esac
 }
 
 cmd_down() {
@@ -269,12 +282,14 @@ cmd_down() {
 	[ -d "$cur" ] || { say "no lab"; return 0; }
 	run=$(readlink -f "$cur")
 	if ! qemu_alive "$run"; then
+		drop_sockdir "$run"
 		say "not up"
 		return 0
 	fi
 	if lab_crashed "$run"; then
 		say "Xen or Dom0 crashed: stopping QEMU (logs: $run/logs)"
 		stop_qemu "$run"
+		drop_sockdir "$run"
 		echo crashed >"$run/state/down"
 		return 1
 	fi
@@ -287,9 +302,11 @@ cmd_down() {
 	if qemu_alive "$run"; then
 		say "clean shutdown did not finish in ${LAB_DOWN_TIMEOUT:-120} s: killing QEMU"
 		stop_qemu "$run"
+		drop_sockdir "$run"
 		echo killed >"$run/state/down"
 		return 1
 	fi
+	drop_sockdir "$run"
 	say "down in $(since "$t0") s (logs: $run/logs)"
 }
 
@@ -395,6 +412,8 @@ cmd_run() {
 	shift
 	check_dom "$dom"
 	need_up
+	# One line per call, for the suite's count of them (smoke.sh).
+	echo "$dom" >>"$cur/state/calls"
 	run_in "$dom" "$LAB_TIMEOUT" "$*"
 }
 
@@ -456,7 +475,8 @@ cmd_shell() {
 	local dom=${1:-dom0}
 	check_dom "$dom"
 	need_up
-	local sock=$cur/shell.sock
+	local sock
+	sock=$(cat "$cur/sockdir")/shell.sock
 	if [ -t 0 ]; then
 		echo "lab: shell in $dom; Ctrl-] leaves (exit first, then Ctrl-])" >&2
 		dom0_exec 10 "setsid lab-shellgate $dom ${TERM:-vt100} </dev/null >/tmp/shellgate.log 2>&1 &" >/dev/null

@@ -152,9 +152,12 @@ suite_guests() {
 # line), never about perftest's clock.  A failed fit is shown on the line.
 # (Guests also run rdtsc natively, see lab-guest-start, so that their
 # clock is Dom0's.)  Latency figures come from make bench (-C, cycles).
+# pt_all A B [PROG...]: PROGs (default: all seven) from B to server A.
 pt_all() {
 	local a=$1 b=$2 t out note
-	for t in ib_send_lat ib_write_lat ib_read_lat ib_atomic_lat ib_send_bw ib_write_bw ib_read_bw; do
+	shift 2
+	[ $# -gt 0 ] || set -- ib_send_lat ib_write_lat ib_read_lat ib_atomic_lat ib_send_bw ib_write_bw ib_read_bw
+	for t; do
 		out=$(pair "$t" "$a" "$b" -x 0 -n "${PT_ITERS:-100}" -F 2>&1)
 		note=
 		echo "$out" | grep -q "Correlation coefficient" && note=" (perftest's clock fit failed: figures not meaningful)"
@@ -165,4 +168,40 @@ pt_all() {
 			bad "$t $b -> $a" "$(echo "$out" | oneline)$note"
 		fi
 	done
+}
+
+# pp_all A B [KIND...]: ibv_KIND_pingpong from B to server A; KIND one of
+# rc uc ud srq "rc -e" (default: all five).
+pp_all() {
+	local a=$1 b=$2 t out
+	shift 2
+	[ $# -gt 0 ] || set -- rc uc ud srq "rc -e"
+	for t; do
+		set -- $t
+		if out=$(pair "ibv_${1}_pingpong" "$a" "$b" -g 0 -n "${PP_ITERS:-50}" "${@:2}" 2>&1); then
+			ok "ibv_${t// /_}_pingpong $b -> $a" "$(echo "$out" | grep -o '[0-9.]* usec/iter' | head -n 1) (client)"
+		else
+			bad "ibv_${t// /_}_pingpong $b -> $a" "$(echo "$out" | oneline)"
+		fi
+	done
+}
+
+# Control-path costs, guest vs native in this run (information only: the
+# check fails only if a program fails, never on the times).
+costs() {
+	L run "$1" "xenib-stress -d $(dev_of "$1") -g 0 -T -n ${COST_ITERS:-10} -m ${STRESS_MR_MIB:-256}" 2>&1 |
+		awk '/^time: (create_qp|modify_to_rts_rc|reg_mr_1m|reg_mr_256m) / {
+			sub("avg_us=", "", $4); printf "%s %.1f\n", $2, $4 / 1000 }
+			/passed,/ { st = $0 } END { print "status", (st ~ / 0 failed/) ? "ok" : "failed" }'
+}
+costs_check() {
+	local cn cg
+	cn=$(costs dom0)
+	cg=$(costs "$G1")
+	if echo "$cn" | grep -q "status ok" && echo "$cg" | grep -q "status ok"; then
+		ok "control-path costs, ms, guest vs native" "$(join <(echo "$cg" | grep -v status | sort) <(echo "$cn" | grep -v status | sort) |
+			awk '{ printf "%s %s vs %s (x%.1f); ", $1, $2, $3, $2 / $3 }')"
+	else
+		bad "control-path costs, ms, guest vs native" "native: $(echo "$cn" | oneline); guest: $(echo "$cg" | oneline)"
+	fi
 }

@@ -262,5 +262,9 @@ if out=$(L run dom0 'xl dmesg | grep -E "\(XEN\).*(Assertion|FATAL|Panic|BUG)" |
 else
 	bad "xl dmesg clean" "$(echo "$out" | oneline)"
 fi
+# How many commands the suite ran in the domains (lab.sh run): where the
+# suite's time goes beyond the programs themselves.
+cf="$("$here/lab.sh" logs 2>/dev/null)/state/calls"
+[ -s "$cf" ] && echo "lab.sh run calls: $(sort "$cf" | uniq -c | awk '{ printf "%s%s %s", n++ ? ", " : "", $1, $2 }')"
 
 finish

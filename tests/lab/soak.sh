@@ -16,7 +16,7 @@ if ! "$L" status >/dev/null 2>&1; then
 	"$L" up || exit 1
 	booted=1
 fi
-ATTACK_REPLAY_N=${ATTACK_REPLAY_N:-0} DESTROY_CYCLES=${SOAK_CYCLES:-100} "$here/part.sh" perftest attack destroy
+ATTACK_REPLAY=1 ATTACK_REPLAY_N=${ATTACK_REPLAY_N:-0} DESTROY_CYCLES=${SOAK_CYCLES:-100} "$here/part.sh" perftest attack destroy
 rc=$?
 if [ $booted = 1 ] && [ "${LAB_KEEP:-0}" != 1 ]; then
 	"$L" down

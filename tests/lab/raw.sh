@@ -8,13 +8,14 @@
 # reloaded with raw_requests=1 (frontend/raw.c).  xenib-raw dup sends
 # REG_MRs naming one grant reference four times and one that another MR
 # has mapped (hole 4: EINVAL, dup_grefs), then xenib-raw fuzz sends
-# ATTACK_RAW_N (2000) requests of every opcode, random or mutated valid
+# ATTACK_RAW_N (1000) requests of every opcode, random or mutated valid
 # ones (seed ATTACK_RAW_SEED, 1); each must be answered and the device
 # must work after; xenib-raw replay sends the fuzz corpora of
 # build/fuzz (corpus-request and corpus-back_cmd, as make check's fuzz
 # step left them, or the seeds alone if it did not run), each file as it
 # is and once mutated, at most ATTACK_REPLAY_N (1000; 0: all, as make
-# soak does) requests: each answered, well-formed, some accepted; xenib-raw pgdir sends malformed page directories
+# soak does) requests, only with ATTACK_REPLAY=1 (make soak): each
+# answered, well-formed, some accepted; xenib-raw pgdir sends malformed page directories
 # (and ATTACK_PGDIR_N (200) REG_MRs while a thread rewrites the
 # directory): each refused or accepted, and Dom0 maps no page more after;
 # then the event ring's consumer index is set 1000 ahead (event_cons) and

@@ -809,14 +809,14 @@ static void hz_op_body(void);
 static void hz_op(void)
 {
 	size_t n0 = hz.n, want = bp_op_size(hz.p, hz.n);
-
-	u8 op0 = hz.n ? hz.p[0] : 0;
+	u8 op = hz.n ? hz.p[0] % BP_OP_COUNT : 0;
 
 	hz_op_body();
-	if (n0 - hz.n != want)
-		fprintf(stderr, "op %u: read %zu, want %zu\n", op0 % BP_OP_COUNT, n0 - hz.n, want);
-	HZ_CHECK(n0 - hz.n == want,
-		 "an operation read other than bp_op_size() octets");
+	if (n0 - hz.n != want) {
+		fprintf(stderr, "hz: operation %u read %zu octets, bp_op_size() says %zu\n",
+			op, n0 - hz.n, want);
+		HZ_BUG("an operation read other than bp_op_size() octets");
+	}
 }
 
 static void hz_op_body(void)

@@ -49,7 +49,9 @@ struct xibb_ucontext *xibb_ucontext_get(struct xibb_guest *guest, u32 handle,
  * @req: validated private copy of the request
  * @rsp: response: the handle
  *
- * Return: 0, -EDQUOT, -EFAULT (doorbell page not mappable), -ENOMEM.
+ * Return: 0, -EDQUOT, -EINVAL (doorbell reference mapped already), -EFAULT
+ * (doorbell page not mappable), -ENOMEM; a bad reference fails this
+ * request only, never the connection.
  *
  * Context: process context (cmd_work), guest->obj_lock held.
  */
@@ -57,13 +59,16 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 			const struct xen_vibif_request *req,
 			struct xen_vibif_response *rsp)
 {
-	grant_ref_t ref = le32_to_cpu(req->u.alloc_ucontext.db_ref);
+	struct xen_vibif_pgdir dir = {
+		.npages = cpu_to_le32(1),
+		.levels = 0,
+		.type = XEN_VIBIF_PGDIR_GRANT,
+		.nrefs = cpu_to_le16(1),
+		.ref[0] = req->u.alloc_ucontext.db_ref,
+	};
 	struct xibb_ucontext *uc;
-	void *addr;
 	int err;
 
-	if (guest->pinned >= guest->quota.pinned_pages)
-		return -EDQUOT;
 	uc = kzalloc(sizeof(*uc), GFP_KERNEL);
 	if (!uc)
 		return -ENOMEM;
@@ -72,29 +77,26 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 	err = xibb_obj_add(guest, &uc->obj, XIBB_KIND_UCONTEXT);
 	if (err)
 		goto err_free;
-	err = xibb_mem_obj_charge(guest, &uc->obj, xibb_mem_small_cost() +
-				  xibb_mem_page_cost());
+	err = xibb_mem_obj_charge(guest, &uc->obj, xibb_mem_small_cost());
 	if (err)
 		goto err_del;
-	err = xibb_gref_claim(guest, &ref, 1);
+	/*
+	 * Mapped as any guest page is (gmap.c: pinned-page quota, maptrack
+	 * budget, one mapping per reference), not with
+	 * xenbus_map_ring_valloc(): that one answers a bad reference with
+	 * xenbus_dev_fatal(), which closes the whole connection, so one
+	 * wrong db_ref from any process of the guest would cut off every
+	 * other process of it.
+	 */
+	err = xibb_gmap_pgdir(guest, &dir, false, &uc->db_map);
 	if (err)
 		goto err_del;
-	/* xenbus_map_ring_valloc() reports failures with xenbus_dev_error(). */
-	err = xenbus_map_ring_valloc(guest->xbdev, &ref, 1, &addr);
-	if (err) {
-		err = -EFAULT;
-		goto err_release;
-	}
-	uc->db = addr;
-	uc->db_ref = ref;
-	guest->pinned++;
+	uc->db = uc->db_map.vaddr;
 	xibb_engine_uc_add(guest, uc);
 	xibb_obj_publish(guest, &uc->obj);
 	rsp->u.handle.handle = cpu_to_le32(uc->obj.handle);
 	return 0;
 
-err_release:
-	xibb_gref_release(guest, &ref, 1);
 err_del:
 	xibb_obj_del(guest, &uc->obj);
 err_free:
@@ -115,9 +117,7 @@ void xibb_ucontext_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 
 	xibb_engine_uc_del(guest, uc);
 	xibb_obj_del(guest, obj);
-	xenbus_unmap_ring_vfree(guest->xbdev, uc->db);
-	xibb_gref_release(guest, &uc->db_ref, 1);
-	guest->pinned--;
+	xibb_gmap_unmap(guest, &uc->db_map);
 	xa_destroy(&uc->db_xa);
 	kfree(uc);
 }

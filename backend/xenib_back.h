@@ -146,7 +146,7 @@ static inline void *xibb_gmap_ptr(const struct xibb_gmap *map, size_t off)
  * struct xibb_ucontext - a guest user context
  * @obj: handle and users
  * @db: the doorbell page (hostile: hints only)
- * @db_ref: its grant reference, claimed in guest->grefs
+ * @db_map: its mapping (gmap.c: its reference claimed in guest->grefs)
  * @db_xa: QPs and SRQs by doorbell index (the engine's lookup; also makes
  *	db indices unique); entries are erased under the engine lock
  * @eng_node: entry in the engine's context list (engine lock)
@@ -158,7 +158,7 @@ static inline void *xibb_gmap_ptr(const struct xibb_gmap *map, size_t off)
 struct xibb_ucontext {
 	struct xibb_obj obj;
 	struct xenib_db_page *db;
-	u32 db_ref;
+	struct xibb_gmap db_map;
 	struct xarray db_xa;
 	struct list_head eng_node;
 	u32 eng_seq;

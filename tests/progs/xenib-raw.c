@@ -7,7 +7,9 @@
  *
  *   dup    REG_MRs whose directories name one grant reference twice, or
  *          one another MR has mapped: must answer EINVAL; the same pages
- *          with distinct references must register
+ *          with distinct references must register; ALLOC_UCONTEXTs
+ *          whose doorbell reference is no grant, or one mapped already:
+ *          refused, and the connection stays (the ALLOC_PD after them)
  *   fuzz   -n N requests of every opcode (and unknown ones) with random
  *          bodies, or valid ones mutated; every one must be answered, and
  *          the device must still work afterwards
@@ -76,7 +78,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xenib-raw [-D DEVDIR] [-n N] [-S SEED] [-m M] dup|fuzz|pgdir|replay DIR...\n"
-		"  dup     directories with repeated grant references\n"
+		"  dup     directories with repeated grant references, bad and\n"
+		"          repeated doorbell references\n"
 		"  fuzz    N random or mutated requests of every opcode\n"
 		"  pgdir   malformed page directories, then N REG_MRs while\n"
 		"          another thread rewrites the directory\n"
@@ -149,11 +152,57 @@ static void dealloc(uint16_t op, uint32_t handle)
 static int reg_mr(uint32_t pd, const uint32_t *refs, unsigned int n,
 		  uint32_t *mr);
 
+/* ALLOC_UCONTEXT with @ref as its doorbell page; -ENOLINK: no answer. */
+static int alloc_uc(uint32_t ref, uint32_t *uc)
+{
+	struct xen_vibif_alloc_ucontext_req r = { .db_ref = htole32(ref) };
+	struct raw_result res = { .err = -EIO };
+
+	if (simple(XEN_VIBIF_OP_ALLOC_UCONTEXT, &r, sizeof(r), &res) ||
+	    !answered(&res))
+		return -ENOLINK;
+	if (!res.err && uc)
+		*uc = le32toh(res.rsp.u.handle.handle);
+	return res.err;
+}
+
+/*
+ * Doorbell references: one that is no grant of ours, and one mapped
+ * already, must fail the request only; the connection (checked by the
+ * ALLOC_PD after them) stays.
+ */
+static void dup_doorbell(void)
+{
+	uint32_t uc1, uc2;
+	int err;
+
+	err = alloc_uc(0xfffffff0u, NULL);
+	printf("case db.bad: doorbell ref %#x: %s\n", 0xfffffff0u,
+	       strerror(-err));
+	xt_check(err && err != -ENOLINK, "a bad doorbell reference: %s",
+		 err ? strerror(-err) : "accepted");
+	err = alloc_uc(grefs[5], &uc1);
+	printf("case db.good: doorbell ref %u: %s\n", grefs[5],
+	       err ? strerror(-err) : "allocated");
+	xt_check(!err, "a doorbell page of ours: %s", strerror(-err));
+	if (err)
+		return;
+	err = alloc_uc(grefs[5], &uc2);
+	printf("case db.mapped: doorbell ref %u mapped already: %s\n",
+	       grefs[5], strerror(-err));
+	xt_check(err == -EINVAL, "a mapped doorbell reference: %s, not EINVAL",
+		 strerror(-err));
+	if (!err)
+		dealloc(XEN_VIBIF_OP_DEALLOC_UCONTEXT, uc2);
+	dealloc(XEN_VIBIF_OP_DEALLOC_UCONTEXT, uc1);
+}
+
 static int mode_dup(void)
 {
 	uint32_t pd, mr1, mr2, same[4], two[2];
 	int err;
 
+	dup_doorbell();
 	if (alloc_pd(&pd)) {
 		xt_fail("ALLOC_PD failed");
 		return 0;

@@ -99,7 +99,10 @@
  *      Written by:     toolstack.
  *      Notes:          The real device the backend uses for this guest.  Read
  *                      once, when the backend probes; a change has no effect
- *                      until the device is re-attached.
+ *                      until the device is re-attached.  The backend looks
+ *                      the device up (and checks rdma-port) only when the
+ *                      frontend connects: a missing device fails that
+ *                      connection (xenbus error, Closing), not the probe.
  *
  * rdma-port
  *      Values:         <uint32_t>
@@ -133,7 +136,9 @@
  *      Written by:     toolstack.
  *      Notes:          Most guest pages the backend maps for this guest at
  *                      once: all memory regions plus all queue buffers plus
- *                      directory pages.  Whatever the quota, the backend
+ *                      doorbell pages; a directory page, mapped only while
+ *                      it is read, must fit too.  Beyond the quota:
+ *                      XEN_VIBIF_EDQUOT.  Whatever the quota, the backend
  *                      maps each grant reference at most once at a time: a
  *                      directory naming one twice, or one already mapped,
  *                      answers XEN_VIBIF_EINVAL (a frontend grants every
@@ -1286,8 +1291,11 @@ static_assert(sizeof(struct xen_vibif_query_pkey_rsp) == 8);
  *   read-write to the backend; the frontend also maps it into the process.
  *   QPs and SRQs name their user context; each has a doorbell index unique
  *   within it.  The frontend uses an internal user context for QPs of
- *   in-guest kernel consumers.  Statuses add XEN_VIBIF_EFAULT (grant could
- *   not be mapped).
+ *   in-guest kernel consumers.  The doorbell page counts against
+ *   quota-pinned-pages and max_mapped_pages like any mapped guest page.
+ *   Statuses add XEN_VIBIF_EFAULT (grant could not be mapped) and
+ *   XEN_VIBIF_EINVAL (db_ref is mapped by this guest already); either
+ *   fails this request only, the connection stays.
  *
  *    0     1     2     3     4     5     6     7  octet
  * +-----+-----+-----+-----+-----+-----+-----+-----+

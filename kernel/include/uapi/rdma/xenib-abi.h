@@ -109,8 +109,7 @@
  *   queue    producer (writes prod)      consumer (writes cons)
  *   SQ       userlib                     backend
  *   RQ/SRQ   userlib                     backend
- *   CQ       backend                     userlib (or the frontend for
- *                                        in-guest kernel CQs)
+ *   CQ       backend                     userlib
  *
  * Each writer owns one 64-octet line so the two sides never write the same
  * cache line:
@@ -144,8 +143,9 @@
  *             (the application then polls the CQ, which loads prod)
  *   backend:  after storing prod for new CQEs, a full barrier   [A2]
  *             (smp_mb()); load arm_seq; if arm_seq != arm_ack and the
- *             flags match (NEXT: any CQE; SOLICITED: a CQE with
- *             XENIB_WC_F_SOLICITED or any error CQE), store-release
+ *             flags match (NEXT: any CQE; SOLICITED: any receive or
+ *             error CQE, since the kernel's ib_wc has no solicited bit:
+ *             more events than a native device, never fewer), store-release
  *             arm_ack = arm_seq, then put XEN_VIBIF_EVT_COMP on the event
  *             ring with data = arm_seq.
  *   A1/A2 guarantee that a CQE pushed concurrently with arming is either
@@ -440,7 +440,7 @@ XENIB_ABI_ASSERT(XENIB_ABI_OFFSET(struct xenib_recv_wqe, num_sge) == 8);
 #define XENIB_WC_F_WITH_SMAC		0x0008
 #define XENIB_WC_F_WITH_VLAN		0x0010
 #define XENIB_WC_F_WITH_NETWORK_HDR_TYPE 0x0020
-#define XENIB_WC_F_SOLICITED		0x0040 /* for CQ arming only */
+#define XENIB_WC_F_SOLICITED		0x0040 /* reserved: never set (see arming) */
 #define XENIB_WC_F_ALL			0x007f
 
 /**
@@ -465,8 +465,8 @@ XENIB_ABI_ASSERT(XENIB_ABI_OFFSET(struct xenib_recv_wqe, num_sge) == 8);
  * @vlan_id: VLAN id with XENIB_WC_F_WITH_VLAN
  * @reserved: zero
  *
- * Written by the backend into the CQ ring, read by userlib (and by the
- * frontend for in-guest kernel CQs, which checks @status and @opcode).
+ * Written by the backend into the CQ ring, read by userlib (the frontend
+ * refuses kernel CQs, so it never reads one).
  *
  *    0     1     2     3     4     5     6     7  octet
  * +-----+-----+-----+-----+-----+-----+-----+-----+
@@ -675,7 +675,8 @@ XENIB_ABI_ASSERT(sizeof(struct xenib_create_cq) == 24);
 /**
  * struct xenib_create_cq_resp - CREATE_CQ driver data response
  * @cq_handle: the CQ handle
- * @cqe: CQEs the CQ holds (2^log_nslots)
+ * @cqe: CQEs the CQ holds: the backend's answer, min(2^log_nslots,
+ *	max_cqe) (backend/cq.c, xibb_cq_shadow_cqe())
  */
 struct xenib_create_cq_resp {
 	__u32 cq_handle;

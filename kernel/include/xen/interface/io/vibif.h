@@ -267,8 +267,7 @@
  *   Frontend                           Backend
  *   --------                           -------
  *   Initialising                       Initialising
- *                                        opens rdma-device, reads quotas,
- *                                        writes versions,
+ *                                        reads quotas, writes versions,
  *                                        max-ring-page-order, feature-gfn-mr
  *                                      InitWait
  *     reads the backend's keys,
@@ -276,8 +275,10 @@
  *     event page, allocates both
  *     event channels, writes its keys
  *   Initialised
- *                                        maps the rings, binds both event
- *                                        channels
+ *                                        looks up rdma-device and checks
+ *                                        rdma-port (missing: xenbus error,
+ *                                        Closing), maps the rings, binds
+ *                                        both event channels
  *                                      Connected
  *     QUERY_DEVICE, QUERY_PORT,
  *     registers ib_device xenib<N>
@@ -1290,8 +1291,8 @@ static_assert(sizeof(struct xen_vibif_query_pkey_rsp) == 8);
  *   xenib-abi.h), allocated and zeroed by the frontend and granted
  *   read-write to the backend; the frontend also maps it into the process.
  *   QPs and SRQs name their user context; each has a doorbell index unique
- *   within it.  The frontend uses an internal user context for QPs of
- *   in-guest kernel consumers.  The doorbell page counts against
+ *   within it.  The frontend refuses kernel CQs and QPs, so every queue
+ *   belongs to a user context.  The doorbell page counts against
  *   quota-pinned-pages and max_mapped_pages like any mapped guest page.
  *   Statuses add XEN_VIBIF_EFAULT (grant could not be mapped) and
  *   XEN_VIBIF_EINVAL (db_ref is mapped by this guest already); either
@@ -1330,7 +1331,8 @@ static_assert(sizeof(struct xen_vibif_alloc_ucontext_req) == 8);
 /**
  * struct xen_vibif_alloc_pd_req - ALLOC_PD request
  * @ucontext: owning user context, or XEN_VIBIF_HANDLE_NONE for a PD of an
- *            in-guest kernel consumer
+ *            in-guest kernel consumer (allocated, but the frontend refuses
+ *            such a consumer's CQs and QPs)
  * @reserved: zero
  */
 struct xen_vibif_alloc_pd_req {
@@ -2208,7 +2210,9 @@ static_assert(XEN_VIBIF_CMD_RING_SIZE(XEN_VIBIF_MAX_RING_PAGE_ORDER) == 128);
  *   later: the CQ stays armed until an event is written, see xenib-abi.h).
  *   Otherwise write ring[prod & mask], then
  *   smp_store_release(&prod, prod + 1)   [pairs with frontend acquire 1]
- *   and notify event-channel-data (once per batch).
+ *   and notify event-channel-data.  This backend notifies after every
+ *   event; a frontend drains everything up to prod on each notification,
+ *   so a backend MAY notify once per batch instead.
  *
  * Frontend, on the event channel:
  *   p = smp_load_acquire(&prod)          [acquire 1]

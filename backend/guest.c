@@ -44,7 +44,8 @@ static int xibb_read_gid_allow(struct xibb_guest *guest)
 	u16 idx;
 
 	guest->n_gid_allow = 0;
-	val = xenbus_read(XBT_NIL, guest->xbdev->nodename, "gid-indexes", NULL);
+	val = xenbus_read(XBT_NIL, guest->xbdev->nodename,
+			  XEN_VIBIF_FIELD_GID_INDEXES, NULL);
 	if (IS_ERR(val))
 		return 0;
 	p = val;
@@ -147,7 +148,8 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 	INIT_WORK(&guest->cmd_work, xibb_cmd_work);
 	xibb_engine_init(guest);
 
-	name = xenbus_read(XBT_NIL, xbdev->nodename, "rdma-device", NULL);
+	name = xenbus_read(XBT_NIL, xbdev->nodename,
+			   XEN_VIBIF_FIELD_RDMA_DEVICE, NULL);
 	if (IS_ERR(name)) {
 		kfree(guest->fe_path);
 		kfree(guest);
@@ -161,29 +163,36 @@ struct xibb_guest *xibb_guest_alloc(struct xenbus_device *xbdev)
 		return ERR_PTR(-EINVAL);
 	}
 	kfree(name);
-	guest->rdma_port = xenbus_read_unsigned(xbdev->nodename, "rdma-port", 1);
+	guest->rdma_port = xenbus_read_unsigned(xbdev->nodename,
+						XEN_VIBIF_FIELD_RDMA_PORT, 1);
 	if (xibb_read_gid_allow(guest)) {
 		kfree(guest->fe_path);
 		kfree(guest);
 		return ERR_PTR(-EINVAL);
 	}
 
-	guest->quota.pd = xibb_read_quota(xbdev, "quota-pd", xibb_def_quota_pd);
-	guest->quota.cq = xibb_read_quota(xbdev, "quota-cq", xibb_def_quota_cq);
-	guest->quota.qp = xibb_read_quota(xbdev, "quota-qp", xibb_def_quota_qp);
-	guest->quota.srq = xibb_read_quota(xbdev, "quota-srq",
+	guest->quota.pd = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_PD,
+					  xibb_def_quota_pd);
+	guest->quota.cq = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_CQ,
+					  xibb_def_quota_cq);
+	guest->quota.qp = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_QP,
+					  xibb_def_quota_qp);
+	guest->quota.srq = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_SRQ,
 					   xibb_def_quota_srq);
-	guest->quota.mr = xibb_read_quota(xbdev, "quota-mr", xibb_def_quota_mr);
-	guest->quota.ah = xibb_read_quota(xbdev, "quota-ah", xibb_def_quota_ah);
+	guest->quota.mr = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_MR,
+					  xibb_def_quota_mr);
+	guest->quota.ah = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_AH,
+					  xibb_def_quota_ah);
 	guest->quota.pinned_pages =
-		xibb_read_quota(xbdev, "quota-pinned-pages",
+		xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_PINNED_PAGES,
 				xibb_def_pinned_pages(xbdev));
-	guest->quota.cqe = xibb_read_quota(xbdev, "quota-cqe",
+	guest->quota.cqe = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_CQE,
 					   xibb_def_quota_cqe);
-	guest->quota.qp_wr = xibb_read_quota(xbdev, "quota-qp-wr",
+	guest->quota.qp_wr = xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_QP_WR,
 					     xibb_def_quota_qp_wr);
-	guest->quota.mem_kib = xibb_read_quota(xbdev, "quota-mem-kib",
-					       xibb_mem_def_quota_kib());
+	guest->quota.mem_kib =
+		xibb_read_quota(xbdev, XEN_VIBIF_FIELD_QUOTA_MEM_KIB,
+				xibb_mem_def_quota_kib());
 
 	mutex_lock(&xibb_guests_lock);
 	list_add(&guest->list, &xibb_guests);
@@ -238,7 +247,8 @@ static int xibb_read_ring_refs(struct xibb_guest *guest, grant_ref_t *refs,
 	char key[16];
 	int err;
 
-	order = xenbus_read_unsigned(guest->fe_path, "ring-page-order", 0);
+	order = xenbus_read_unsigned(guest->fe_path,
+				     XEN_VIBIF_FIELD_RING_PAGE_ORDER, 0);
 	if (order > READ_ONCE(xibb_max_ring_page_order) ||
 	    order > XEN_VIBIF_MAX_RING_PAGE_ORDER) {
 		xenbus_dev_fatal(dev, -EINVAL, "ring-page-order %u too large",
@@ -248,8 +258,8 @@ static int xibb_read_ring_refs(struct xibb_guest *guest, grant_ref_t *refs,
 	*nr_pages = 1U << order;
 
 	if (order == 0) {
-		err = xenbus_scanf(XBT_NIL, guest->fe_path, "ring-ref", "%u",
-				   &refs[0]);
+		err = xenbus_scanf(XBT_NIL, guest->fe_path,
+				   XEN_VIBIF_FIELD_RING_REF, "%u", &refs[0]);
 		if (err != 1) {
 			xenbus_dev_fatal(dev, -EINVAL, "reading %s/ring-ref",
 					 guest->fe_path);
@@ -258,7 +268,7 @@ static int xibb_read_ring_refs(struct xibb_guest *guest, grant_ref_t *refs,
 		return 0;
 	}
 	for (i = 0; i < *nr_pages; i++) {
-		snprintf(key, sizeof(key), "ring-ref%u", i);
+		snprintf(key, sizeof(key), XEN_VIBIF_FIELD_RING_REF_FMT, i);
 		err = xenbus_scanf(XBT_NIL, guest->fe_path, key, "%u", &refs[i]);
 		if (err != 1) {
 			xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s",
@@ -312,7 +322,7 @@ int xibb_guest_connect(struct xibb_guest *guest)
 		return 0;
 	}
 
-	err = xibb_read_fe_uint(guest, "version", &version);
+	err = xibb_read_fe_uint(guest, XEN_VIBIF_FIELD_VERSION, &version);
 	if (err)
 		goto err_unlock;
 	if (version != XEN_VIBIF_VERSION) {
@@ -323,13 +333,15 @@ int xibb_guest_connect(struct xibb_guest *guest)
 	err = xibb_read_ring_refs(guest, refs, &nr_pages);
 	if (err)
 		goto err_unlock;
-	err = xibb_read_fe_uint(guest, "event-channel", &evtchn);
+	err = xibb_read_fe_uint(guest, XEN_VIBIF_FIELD_EVENT_CHANNEL, &evtchn);
 	if (err)
 		goto err_unlock;
-	err = xibb_read_fe_uint(guest, "event-channel-data", &data_evtchn);
+	err = xibb_read_fe_uint(guest, XEN_VIBIF_FIELD_EVENT_CHANNEL_DATA,
+				&data_evtchn);
 	if (err)
 		goto err_unlock;
-	err = xibb_read_fe_uint(guest, "event-ring-ref", &evt_ref);
+	err = xibb_read_fe_uint(guest, XEN_VIBIF_FIELD_EVENT_RING_REF,
+				&evt_ref);
 	if (err)
 		goto err_unlock;
 

@@ -57,20 +57,18 @@ again:
 		return err;
 	}
 
-	what = "versions";
-	err = xenbus_printf(xbt, dev->nodename, "versions", "%u",
-			    XEN_VIBIF_VERSION);
+	what = XEN_VIBIF_FIELD_VERSIONS;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", XEN_VIBIF_VERSION);
 	if (err)
 		goto err_abort;
 
-	what = "max-ring-page-order";
-	err = xenbus_printf(xbt, dev->nodename, "max-ring-page-order", "%u",
-			    order);
+	what = XEN_VIBIF_FIELD_MAX_RING_PAGE_ORDER;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", order);
 	if (err)
 		goto err_abort;
 
-	what = "feature-gfn-mr";
-	err = xenbus_printf(xbt, dev->nodename, "feature-gfn-mr", "%u", 0);
+	what = XEN_VIBIF_FIELD_FEATURE_GFN_MR;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", 0);
 	if (err)
 		goto err_abort;
 
@@ -327,7 +325,7 @@ static void xibb_remove(struct xenbus_device *dev)
 }
 
 static const struct xenbus_device_id xibb_ids[] = {
-	{ "vib" },
+	{ XEN_VIBIF_DEVICE_TYPE },
 	{ "" }
 };
 

@@ -26,7 +26,8 @@ static bool xibf_version_ok(struct xenbus_device *dev)
 	char *versions, *p, *tok;
 	bool ok = false;
 
-	versions = xenbus_read(XBT_NIL, dev->otherend, "versions", NULL);
+	versions = xenbus_read(XBT_NIL, dev->otherend, XEN_VIBIF_FIELD_VERSIONS,
+			       NULL);
 	if (IS_ERR(versions))
 		return false;
 	p = versions;
@@ -59,27 +60,26 @@ again:
 		return err;
 	}
 
-	what = "version";
-	err = xenbus_printf(xbt, dev->nodename, "version", "%u",
-			    XEN_VIBIF_VERSION);
+	what = XEN_VIBIF_FIELD_VERSION;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", XEN_VIBIF_VERSION);
 	if (err)
 		goto err_abort;
 
-	what = "ring-page-order";
-	err = xenbus_printf(xbt, dev->nodename, "ring-page-order", "%u",
-			    order);
+	what = XEN_VIBIF_FIELD_RING_PAGE_ORDER;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", order);
 	if (err)
 		goto err_abort;
 
-	what = "ring-ref";
+	what = XEN_VIBIF_FIELD_RING_REF;
 	if (order == 0) {
-		err = xenbus_printf(xbt, dev->nodename, "ring-ref", "%u",
+		err = xenbus_printf(xbt, dev->nodename, what, "%u",
 				    xdev->ring_refs[0]);
 		if (err)
 			goto err_abort;
 	} else {
 		for (i = 0; i < xdev->nr_ring_pages; i++) {
-			snprintf(key, sizeof(key), "ring-ref%u", i);
+			snprintf(key, sizeof(key),
+				 XEN_VIBIF_FIELD_RING_REF_FMT, i);
 			err = xenbus_printf(xbt, dev->nodename, key, "%u",
 					    xdev->ring_refs[i]);
 			if (err)
@@ -87,21 +87,18 @@ again:
 		}
 	}
 
-	what = "event-channel";
-	err = xenbus_printf(xbt, dev->nodename, "event-channel", "%u",
-			    xdev->evtchn);
+	what = XEN_VIBIF_FIELD_EVENT_CHANNEL;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", xdev->evtchn);
 	if (err)
 		goto err_abort;
 
-	what = "event-channel-data";
-	err = xenbus_printf(xbt, dev->nodename, "event-channel-data", "%u",
-			    xdev->data_evtchn);
+	what = XEN_VIBIF_FIELD_EVENT_CHANNEL_DATA;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", xdev->data_evtchn);
 	if (err)
 		goto err_abort;
 
-	what = "event-ring-ref";
-	err = xenbus_printf(xbt, dev->nodename, "event-ring-ref", "%u",
-			    xdev->evt_ref);
+	what = XEN_VIBIF_FIELD_EVENT_RING_REF;
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", xdev->evt_ref);
 	if (err)
 		goto err_abort;
 
@@ -156,7 +153,8 @@ static void xibf_connect(struct xibf_front *front)
 		return;
 	}
 
-	max_order = xenbus_read_unsigned(dev->otherend, "max-ring-page-order",
+	max_order = xenbus_read_unsigned(dev->otherend,
+					 XEN_VIBIF_FIELD_MAX_RING_PAGE_ORDER,
 					 0);
 	order = min3(READ_ONCE(xibf_ring_page_order), max_order,
 		     (unsigned int)XEN_VIBIF_MAX_RING_PAGE_ORDER);
@@ -266,7 +264,7 @@ static void xibf_remove(struct xenbus_device *dev)
 }
 
 static const struct xenbus_device_id xibf_ids[] = {
-	{ "vib" },
+	{ XEN_VIBIF_DEVICE_TYPE },
 	{ "" }
 };
 

@@ -17,17 +17,17 @@
 #include "xenib.h"
 
 const struct xenib_quota_key xenib_quota_keys[XENIB_NR_QUOTAS] = {
-	{ "pd", "quota-pd", "protection domains" },
-	{ "cq", "quota-cq", "completion queues" },
-	{ "qp", "quota-qp", "queue pairs" },
-	{ "srq", "quota-srq", "shared receive queues" },
-	{ "mr", "quota-mr", "memory regions" },
-	{ "ah", "quota-ah", "address handles" },
-	{ "pinned-pages", "quota-pinned-pages",
+	{ "pd", XEN_VIBIF_FIELD_QUOTA_PD, "protection domains" },
+	{ "cq", XEN_VIBIF_FIELD_QUOTA_CQ, "completion queues" },
+	{ "qp", XEN_VIBIF_FIELD_QUOTA_QP, "queue pairs" },
+	{ "srq", XEN_VIBIF_FIELD_QUOTA_SRQ, "shared receive queues" },
+	{ "mr", XEN_VIBIF_FIELD_QUOTA_MR, "memory regions" },
+	{ "ah", XEN_VIBIF_FIELD_QUOTA_AH, "address handles" },
+	{ "pinned-pages", XEN_VIBIF_FIELD_QUOTA_PINNED_PAGES,
 	  "guest pages mapped and pinned for MRs and queues" },
-	{ "cqe", "quota-cqe", "entries of one CQ" },
-	{ "qp-wr", "quota-qp-wr", "work requests of one QP queue" },
-	{ "mem-kib", "quota-mem-kib",
+	{ "cqe", XEN_VIBIF_FIELD_QUOTA_CQE, "entries of one CQ" },
+	{ "qp-wr", XEN_VIBIF_FIELD_QUOTA_QP_WR, "work requests of one QP queue" },
+	{ "mem-kib", XEN_VIBIF_FIELD_QUOTA_MEM_KIB,
 	  "Dom0 memory for the guest's shadow objects, KiB" },
 };
 
@@ -175,6 +175,8 @@ int xenib_format_gid_indexes(const struct xenib_attach_opts *o, char *buf,
 	return 0;
 }
 
+#define QUOTA_PREFIX_LEN (sizeof(XEN_VIBIF_FIELD_QUOTA_PREFIX) - 1)
+
 /* KEY=N with KEY a quota name (with or without the "quota-" prefix). */
 int xenib_parse_quota(const char *arg, struct xenib_attach_opts *o)
 {
@@ -186,9 +188,10 @@ int xenib_parse_quota(const char *arg, struct xenib_attach_opts *o)
 	if (!eq)
 		return -1;
 	klen = eq - arg;
-	if (klen > 6 && !strncmp(arg, "quota-", 6)) {
-		arg += 6;
-		klen -= 6;
+	if (klen > QUOTA_PREFIX_LEN &&
+	    !strncmp(arg, XEN_VIBIF_FIELD_QUOTA_PREFIX, QUOTA_PREFIX_LEN)) {
+		arg += QUOTA_PREFIX_LEN;
+		klen -= QUOTA_PREFIX_LEN;
 	}
 	for (i = 0; i < XENIB_NR_QUOTAS; i++) {
 		if (strlen(xenib_quota_keys[i].name) != klen ||
@@ -429,7 +432,7 @@ static int pathf(char *buf, size_t len, const char *fmt, ...)
 /* /local/domain/0/backend/vib: every guest's backend directories. */
 int xenib_backend_type_path(char *buf, size_t len)
 {
-	return pathf(buf, len, "/local/domain/%u/backend/" XENIB_XS_TYPE,
+	return pathf(buf, len, "/local/domain/%u/backend/" XEN_VIBIF_DEVICE_TYPE,
 		     XENIB_BACKEND_DOMID);
 }
 
@@ -443,7 +446,7 @@ int xenib_domain_path(char *buf, size_t len, unsigned int domid)
 int xenib_backend_path(char *buf, size_t len, unsigned int domid,
 		       unsigned int devid)
 {
-	return pathf(buf, len, "/local/domain/%u/backend/" XENIB_XS_TYPE "/%u/%u",
+	return pathf(buf, len, "/local/domain/%u/backend/" XEN_VIBIF_DEVICE_TYPE "/%u/%u",
 		     XENIB_BACKEND_DOMID, domid, devid);
 }
 
@@ -451,7 +454,7 @@ int xenib_backend_path(char *buf, size_t len, unsigned int domid,
 int xenib_frontend_path(char *buf, size_t len, unsigned int domid,
 			unsigned int devid)
 {
-	return pathf(buf, len, "/local/domain/%u/device/" XENIB_XS_TYPE "/%u",
+	return pathf(buf, len, "/local/domain/%u/device/" XEN_VIBIF_DEVICE_TYPE "/%u",
 		     domid, devid);
 }
 
@@ -479,6 +482,6 @@ int xenib_stats_path(char *buf, size_t len, unsigned int domid,
 		     unsigned int devid)
 {
 	return pathf(buf, len,
-		     "%s" XENIB_SYSFS_BACKEND "/" XENIB_XS_TYPE "-%u-%u/statistics",
+		     "%s" XENIB_SYSFS_BACKEND "/" XEN_VIBIF_DEVICE_TYPE "-%u-%u/statistics",
 		     xenib_sysfs_prefix, domid, devid);
 }

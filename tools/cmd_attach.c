@@ -182,20 +182,20 @@ static size_t attach_backend_kv(const struct xenib_attach_opts *o,
 	size_t n = 0;
 	int i;
 
-	kv[n].key = "frontend";
+	kv[n].key = XEN_VIBIF_FIELD_FRONTEND;
 	snprintf(kv[n++].val, sizeof(kv->val), "%s", fe);
-	kv[n].key = "frontend-id";
+	kv[n].key = XEN_VIBIF_FIELD_FRONTEND_ID;
 	snprintf(kv[n++].val, sizeof(kv->val), "%u", o->domid);
-	kv[n].key = "online";
+	kv[n].key = XEN_VIBIF_FIELD_ONLINE;
 	snprintf(kv[n++].val, sizeof(kv->val), "1");
-	kv[n].key = "state";
+	kv[n].key = XEN_VIBIF_FIELD_STATE;
 	snprintf(kv[n++].val, sizeof(kv->val), "%d", XENIB_STATE_INITIALISING);
-	kv[n].key = "rdma-device";
+	kv[n].key = XEN_VIBIF_FIELD_RDMA_DEVICE;
 	snprintf(kv[n++].val, sizeof(kv->val), "%s", o->device);
-	kv[n].key = "rdma-port";
+	kv[n].key = XEN_VIBIF_FIELD_RDMA_PORT;
 	snprintf(kv[n++].val, sizeof(kv->val), "%u", o->port);
 	if (o->n_gid) {
-		kv[n].key = "gid-indexes";
+		kv[n].key = XEN_VIBIF_FIELD_GID_INDEXES;
 		/* Fits: see the static assertion at struct kv. */
 		xenib_format_gid_indexes(o, kv[n++].val, sizeof(kv->val));
 	}
@@ -237,11 +237,11 @@ int cmd_attach(int argc, char **argv)
 		return XENIB_EXIT_FAIL;
 	}
 
-	fkv[0].key = "backend";
+	fkv[0].key = XEN_VIBIF_FIELD_BACKEND;
 	snprintf(fkv[0].val, sizeof(fkv[0].val), "%s", be);
-	fkv[1].key = "backend-id";
+	fkv[1].key = XEN_VIBIF_FIELD_BACKEND_ID;
 	snprintf(fkv[1].val, sizeof(fkv[1].val), "%u", XENIB_BACKEND_DOMID);
-	fkv[2].key = "state";
+	fkv[2].key = XEN_VIBIF_FIELD_STATE;
 	snprintf(fkv[2].val, sizeof(fkv[2].val), "%d", XENIB_STATE_INITIALISING);
 	nb = attach_backend_kv(&o, fe, bkv);
 
@@ -303,8 +303,8 @@ static int detach_close(struct xs_handle *xs, const char *be)
 	xs_transaction_t t;
 	int tries;
 
-	snprintf(online, sizeof(online), "%s/online", be);
-	snprintf(state, sizeof(state), "%s/state", be);
+	snprintf(online, sizeof(online), "%s/" XEN_VIBIF_FIELD_ONLINE, be);
+	snprintf(state, sizeof(state), "%s/" XEN_VIBIF_FIELD_STATE, be);
 	snprintf(val, sizeof(val), "%d", XENIB_STATE_CLOSING);
 	for (tries = 0; tries < XS_TRIES; tries++) {
 		t = xs_transaction_start(xs);

@@ -63,9 +63,9 @@ static void print_dev(struct xs_handle *xs, const char *domid,
 	    xenib_backend_path(be, sizeof(be), dom, dev_nr) ||
 	    xenib_domain_path(dir, sizeof(dir), dom))
 		return;
-	dev = xenib_xs_read(xs, be, "rdma-device");
-	port = xenib_xs_read(xs, be, "rdma-port");
-	fe = xenib_xs_read(xs, be, "frontend");
+	dev = xenib_xs_read(xs, be, XEN_VIBIF_FIELD_RDMA_DEVICE);
+	port = xenib_xs_read(xs, be, XEN_VIBIF_FIELD_RDMA_PORT);
+	fe = xenib_xs_read(xs, be, XEN_VIBIF_FIELD_FRONTEND);
 	if (fe)
 		fstate = xenib_xs_read_state(xs, fe);
 	name = xenib_xs_read(xs, dir, "name");

@@ -163,7 +163,7 @@ char *xenib_xs_read(struct xs_handle *xs, const char *dir, const char *key)
 /* dir/state as a number; -1 if absent, -2 if not a number. */
 int xenib_xs_read_state(struct xs_handle *xs, const char *dir)
 {
-	char *s = xenib_xs_read(xs, dir, "state");
+	char *s = xenib_xs_read(xs, dir, XEN_VIBIF_FIELD_STATE);
 	unsigned int v;
 	int ret;
 

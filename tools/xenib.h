@@ -4,9 +4,10 @@
  * guests.  Private header; prototypes are grouped by the file that defines
  * them.
  *
- * args.c knows nothing of Xen (no libxenstore, no libxenctrl): it parses
- * the command line and builds the xenstore and sysfs paths, so that
- * test-args.c can check it on any machine.
+ * args.c links against no Xen library (no libxenstore, no libxenctrl): it
+ * parses the command line and builds the xenstore and sysfs paths, so that
+ * test-args.c can check it on any machine with Xen's headers (the protocol
+ * header, for the key names, includes <xen/io/ring.h>).
  */
 #ifndef XENIB_TOOL_H
 #define XENIB_TOOL_H
@@ -14,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <xen/interface/io/vibif.h>
 
 /* Exit codes, documented in `xenib --help`. */
 enum {
@@ -36,8 +39,11 @@ enum {
 #define XENIB_DEFAULT_DEVID	0u
 #define XENIB_DEFAULT_TIMEOUT	10u	/* seconds, detach */
 
-/* The xenstore device type and the sysfs roots the tool reads. */
-#define XENIB_XS_TYPE		"vib"
+/*
+ * The xenstore and sysfs roots the tool reads.  The device type and the key
+ * names (XEN_VIBIF_DEVICE_TYPE, XEN_VIBIF_FIELD_*) come from the protocol
+ * header, as the modules' do.
+ */
 #define XENIB_XS_DOMAINS	"/local/domain"	/* one N/ per domain, N/name */
 #define XENIB_SYSFS_IBDEV	"/sys/class/infiniband"
 #define XENIB_SYSFS_BACKEND	"/sys/bus/xen-backend/devices"

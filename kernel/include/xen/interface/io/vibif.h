@@ -354,6 +354,55 @@
  * +-----+-----+-----+-----+-----+-----+-----+-----+
  */
 
+/*
+ * The xenstore names above, for code: each key is spelled here once and
+ * both modules and the toolstack ("xenib") use these macros.
+ */
+/** XEN_VIBIF_DEVICE_TYPE - the xenbus device type (backend/vib, device/vib) */
+#define XEN_VIBIF_DEVICE_TYPE			"vib"
+
+/* Backend directory, written by the toolstack. */
+#define XEN_VIBIF_FIELD_FRONTEND		"frontend"
+#define XEN_VIBIF_FIELD_FRONTEND_ID		"frontend-id"
+#define XEN_VIBIF_FIELD_ONLINE			"online"
+#define XEN_VIBIF_FIELD_RDMA_DEVICE		"rdma-device"
+#define XEN_VIBIF_FIELD_RDMA_PORT		"rdma-port"
+#define XEN_VIBIF_FIELD_GID_INDEXES		"gid-indexes"
+/* Every quota key starts with this prefix. */
+#define XEN_VIBIF_FIELD_QUOTA_PREFIX		"quota-"
+#define XEN_VIBIF_FIELD_QUOTA_PD		"quota-pd"
+#define XEN_VIBIF_FIELD_QUOTA_CQ		"quota-cq"
+#define XEN_VIBIF_FIELD_QUOTA_QP		"quota-qp"
+#define XEN_VIBIF_FIELD_QUOTA_SRQ		"quota-srq"
+#define XEN_VIBIF_FIELD_QUOTA_MR		"quota-mr"
+#define XEN_VIBIF_FIELD_QUOTA_AH		"quota-ah"
+#define XEN_VIBIF_FIELD_QUOTA_PINNED_PAGES	"quota-pinned-pages"
+#define XEN_VIBIF_FIELD_QUOTA_CQE		"quota-cqe"
+#define XEN_VIBIF_FIELD_QUOTA_QP_WR		"quota-qp-wr"
+#define XEN_VIBIF_FIELD_QUOTA_MEM_KIB		"quota-mem-kib"
+
+/* Backend directory, written by the backend. */
+#define XEN_VIBIF_FIELD_VERSIONS		"versions"
+#define XEN_VIBIF_FIELD_MAX_RING_PAGE_ORDER	"max-ring-page-order"
+#define XEN_VIBIF_FIELD_FEATURE_GFN_MR		"feature-gfn-mr"
+
+/* Both directories: written by the toolstack first, then by their owner. */
+#define XEN_VIBIF_FIELD_STATE			"state"
+
+/* Frontend directory, written by the toolstack. */
+#define XEN_VIBIF_FIELD_BACKEND			"backend"
+#define XEN_VIBIF_FIELD_BACKEND_ID		"backend-id"
+
+/* Frontend directory, written by the frontend. */
+#define XEN_VIBIF_FIELD_VERSION			"version"
+#define XEN_VIBIF_FIELD_RING_PAGE_ORDER		"ring-page-order"
+#define XEN_VIBIF_FIELD_RING_REF		"ring-ref"
+/* printf format of ring-ref%u, the pages of a multi-page ring */
+#define XEN_VIBIF_FIELD_RING_REF_FMT		"ring-ref%u"
+#define XEN_VIBIF_FIELD_EVENT_CHANNEL		"event-channel"
+#define XEN_VIBIF_FIELD_EVENT_CHANNEL_DATA	"event-channel-data"
+#define XEN_VIBIF_FIELD_EVENT_RING_REF		"event-ring-ref"
+
 /** XEN_VIBIF_VERSION - the protocol version this header describes */
 #define XEN_VIBIF_VERSION		2
 

@@ -162,6 +162,8 @@ int xibb_create_ah(struct xibb_guest *guest,
 	struct xibb_ah *ah;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	pdobj = xibb_obj_find(guest, le32_to_cpu(r->pd), XIBB_KIND_PD);
 	if (!pdobj)
 		return -ENOENT;
@@ -184,7 +186,7 @@ int xibb_create_ah(struct xibb_guest *guest,
 		goto err_del;
 	}
 	ah->pd = pd;
-	pd->obj.users++;
+	xibb_obj_use(&pd->obj);
 	xibb_obj_publish(guest, &ah->obj);
 	rsp->u.handle.handle = cpu_to_le32(ah->obj.handle);
 	return 0;
@@ -207,8 +209,10 @@ void xibb_ah_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_ah *ah = container_of(obj, struct xibb_ah, obj);
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_obj_del(guest, obj);
 	rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);
-	ah->pd->obj.users--;
+	xibb_obj_unuse(&ah->pd->obj);
 	kfree(ah);
 }

@@ -28,34 +28,47 @@ typedef int (*xibb_cmd_fn)(struct xibb_guest *guest,
 			   const struct xen_vibif_request *req,
 			   struct xen_vibif_response *rsp);
 
+/**
+ * struct xibb_cmd - one opcode of the dispatch table
+ * @fn: the handler, run under guest->obj_lock
+ * @dev: the handler needs the guest's objects on the real device
+ *	(guest->ibdev): once the device is gone, the request answers ENODEV
+ *	without reaching @fn.  The queries look the device up by name
+ *	themselves (xibb_guest_ibdev()) and answer ENODEV if it is gone.
+ */
+struct xibb_cmd {
+	xibb_cmd_fn fn;
+	bool dev;
+};
+
 /* Opcodes without an entry are answered XEN_VIBIF_EOPNOTSUPP. */
-static const xibb_cmd_fn xibb_cmd_table[XEN_VIBIF_OP_COUNT] = {
-	[XEN_VIBIF_OP_QUERY_DEVICE] = xibb_query_device,
-	[XEN_VIBIF_OP_QUERY_PORT] = xibb_query_port,
-	[XEN_VIBIF_OP_QUERY_GID] = xibb_query_gid,
-	[XEN_VIBIF_OP_QUERY_PKEY] = xibb_query_pkey,
-	[XEN_VIBIF_OP_ALLOC_UCONTEXT] = xibb_alloc_ucontext,
-	[XEN_VIBIF_OP_DEALLOC_UCONTEXT] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_ALLOC_PD] = xibb_alloc_pd,
-	[XEN_VIBIF_OP_DEALLOC_PD] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_CREATE_CQ] = xibb_create_cq,
-	[XEN_VIBIF_OP_RESIZE_CQ] = xibb_resize_cq,
-	[XEN_VIBIF_OP_DESTROY_CQ] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_CREATE_QP] = xibb_create_qp,
-	[XEN_VIBIF_OP_MODIFY_QP] = xibb_modify_qp,
-	[XEN_VIBIF_OP_QUERY_QP] = xibb_query_qp,
-	[XEN_VIBIF_OP_DESTROY_QP] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_CREATE_SRQ] = xibb_create_srq,
-	[XEN_VIBIF_OP_MODIFY_SRQ] = xibb_modify_srq,
-	[XEN_VIBIF_OP_QUERY_SRQ] = xibb_query_srq,
-	[XEN_VIBIF_OP_DESTROY_SRQ] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_CREATE_AH] = xibb_create_ah,
-	[XEN_VIBIF_OP_DESTROY_AH] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_REG_MR] = xibb_reg_mr,
-	[XEN_VIBIF_OP_DEREG_MR] = xibb_obj_destroy_req,
-	[XEN_VIBIF_OP_RESIZE_SRQ] = xibb_resize_srq,
-	[XEN_VIBIF_OP_ATTACH_MCAST] = xibb_attach_mcast,
-	[XEN_VIBIF_OP_DETACH_MCAST] = xibb_detach_mcast,
+static const struct xibb_cmd xibb_cmd_table[XEN_VIBIF_OP_COUNT] = {
+	[XEN_VIBIF_OP_QUERY_DEVICE] = { xibb_query_device, false },
+	[XEN_VIBIF_OP_QUERY_PORT] = { xibb_query_port, false },
+	[XEN_VIBIF_OP_QUERY_GID] = { xibb_query_gid, false },
+	[XEN_VIBIF_OP_QUERY_PKEY] = { xibb_query_pkey, false },
+	[XEN_VIBIF_OP_ALLOC_UCONTEXT] = { xibb_alloc_ucontext, true },
+	[XEN_VIBIF_OP_DEALLOC_UCONTEXT] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_ALLOC_PD] = { xibb_alloc_pd, true },
+	[XEN_VIBIF_OP_DEALLOC_PD] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_CREATE_CQ] = { xibb_create_cq, true },
+	[XEN_VIBIF_OP_RESIZE_CQ] = { xibb_resize_cq, true },
+	[XEN_VIBIF_OP_DESTROY_CQ] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_CREATE_QP] = { xibb_create_qp, true },
+	[XEN_VIBIF_OP_MODIFY_QP] = { xibb_modify_qp, true },
+	[XEN_VIBIF_OP_QUERY_QP] = { xibb_query_qp, true },
+	[XEN_VIBIF_OP_DESTROY_QP] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_CREATE_SRQ] = { xibb_create_srq, true },
+	[XEN_VIBIF_OP_MODIFY_SRQ] = { xibb_modify_srq, true },
+	[XEN_VIBIF_OP_QUERY_SRQ] = { xibb_query_srq, true },
+	[XEN_VIBIF_OP_DESTROY_SRQ] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_CREATE_AH] = { xibb_create_ah, true },
+	[XEN_VIBIF_OP_DESTROY_AH] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_REG_MR] = { xibb_reg_mr, true },
+	[XEN_VIBIF_OP_DEREG_MR] = { xibb_obj_destroy_req, true },
+	[XEN_VIBIF_OP_RESIZE_SRQ] = { xibb_resize_srq, true },
+	[XEN_VIBIF_OP_ATTACH_MCAST] = { xibb_attach_mcast, true },
+	[XEN_VIBIF_OP_DETACH_MCAST] = { xibb_detach_mcast, true },
 };
 
 /* Executes one private, not yet validated request into @rsp. */
@@ -64,7 +77,7 @@ static void xibb_cmd_one(struct xibb_guest *guest,
 			 struct xen_vibif_response *rsp)
 {
 	unsigned int op = le16_to_cpu(req->hdr.opcode);
-	xibb_cmd_fn fn;
+	const struct xibb_cmd *cmd;
 	int err;
 
 	memset(rsp, 0, sizeof(*rsp));
@@ -81,8 +94,8 @@ static void xibb_cmd_one(struct xibb_guest *guest,
 		err = -EOPNOTSUPP;
 		goto out;
 	}
-	fn = xibb_cmd_table[array_index_nospec(op, XEN_VIBIF_OP_COUNT)];
-	if (!fn) {
+	cmd = &xibb_cmd_table[array_index_nospec(op, XEN_VIBIF_OP_COUNT)];
+	if (!cmd->fn) {
 		err = -EOPNOTSUPP;
 		goto out;
 	}
@@ -92,10 +105,10 @@ static void xibb_cmd_one(struct xibb_guest *guest,
 	 * answer ENODEV.
 	 */
 	mutex_lock(&guest->obj_lock);
-	if (op >= XEN_VIBIF_OP_ALLOC_UCONTEXT && !guest->ibdev)
+	if (cmd->dev && !guest->ibdev)
 		err = -ENODEV;
 	else
-		err = fn(guest, req, rsp);
+		err = cmd->fn(guest, req, rsp);
 	mutex_unlock(&guest->obj_lock);
 
 out:

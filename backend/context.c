@@ -29,6 +29,8 @@ struct xibb_ucontext *xibb_ucontext_get(struct xibb_guest *guest, u32 handle,
 {
 	struct xibb_obj *obj;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	*err = 0;
 	if (handle == XEN_VIBIF_HANDLE_NONE) {
 		if (!optional)
@@ -68,6 +70,8 @@ int xibb_alloc_ucontext(struct xibb_guest *guest,
 	};
 	struct xibb_ucontext *uc;
 	int err;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	uc = kzalloc(sizeof(*uc), GFP_KERNEL);
 	if (!uc)
@@ -114,6 +118,8 @@ err_free:
 void xibb_ucontext_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_ucontext *uc = container_of(obj, struct xibb_ucontext, obj);
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	xibb_engine_uc_del(guest, uc);
 	xibb_obj_del(guest, obj);

@@ -60,6 +60,8 @@ int xibb_create_cq(struct xibb_guest *guest,
 	struct xibb_cq *cq;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	uc = xibb_ucontext_get(guest, le32_to_cpu(r->ucontext), true, &err);
 	if (err)
 		return err;
@@ -86,7 +88,7 @@ int xibb_create_cq(struct xibb_guest *guest,
 	}
 	cq->uc = uc;
 	if (uc)
-		uc->obj.users++;
+		xibb_obj_use(&uc->obj);
 	xibb_engine_cq_add(guest, cq);
 	xibb_obj_publish(guest, &cq->obj);
 	rsp->u.create_cq.cq = cpu_to_le32(cq->obj.handle);
@@ -126,6 +128,8 @@ int xibb_resize_cq(struct xibb_guest *guest,
 	u32 cqe;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	obj = xibb_obj_find(guest, le32_to_cpu(r->cq), XIBB_KIND_CQ);
 	if (!obj)
 		return -ENOENT;
@@ -162,11 +166,13 @@ void xibb_cq_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_cq *cq = container_of(obj, struct xibb_cq, obj);
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_cq_del(guest, cq);
 	xibb_obj_del(guest, obj);
 	ib_destroy_cq(cq->cq);
 	xibb_gmap_unmap(guest, &cq->buf);
 	if (cq->uc)
-		cq->uc->obj.users--;
+		xibb_obj_unuse(&cq->uc->obj);
 	kfree(cq);
 }

@@ -638,11 +638,8 @@ static struct xibb_ah *xibb_eng_ah(struct xibb_guest *guest,
 	struct xibb_obj *obj;
 	struct xibb_ah *ah;
 
-	if (handle >> XIBB_HANDLE_KIND_SHIFT != XIBB_KIND_AH)
-		return NULL;
-	/* xibb_obj_del() takes the engine lock: obj cannot be freed now. */
-	obj = xa_load(&guest->objs, handle & XIBB_HANDLE_IDX_MASK);
-	if (!obj || obj->handle != handle)
+	obj = xibb_obj_find_engine(guest, handle, XIBB_KIND_AH);
+	if (!obj)
 		return NULL;
 	ah = container_of(obj, struct xibb_ah, obj);
 	return ah->pd == qp->pd ? ah : NULL;
@@ -1293,6 +1290,8 @@ int xibb_engine_start(struct xibb_guest *guest)
 	struct xibb_engine *eng = &guest->eng;
 	struct task_struct *task;
 
+	lockdep_assert_held(&guest->lock);
+
 	eng->scratch = kzalloc(sizeof(*eng->scratch), GFP_KERNEL);
 	if (!eng->scratch)
 		return -ENOMEM;
@@ -1322,6 +1321,8 @@ int xibb_engine_start(struct xibb_guest *guest)
 void xibb_engine_stop(struct xibb_guest *guest)
 {
 	struct xibb_engine *eng = &guest->eng;
+
+	lockdep_assert_held(&guest->lock);
 
 	if (!eng->task)
 		return;
@@ -1397,6 +1398,8 @@ void xibb_engine_unlock(struct xibb_guest *guest)
 void xibb_engine_db_erase(struct xibb_guest *guest, struct xibb_ucontext *uc,
 			  u32 db_index)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	xa_erase(&uc->db_xa, db_index);
 	xibb_engine_unlock(guest);
@@ -1411,6 +1414,8 @@ void xibb_engine_db_erase(struct xibb_guest *guest, struct xibb_ucontext *uc,
  */
 void xibb_engine_uc_add(struct xibb_guest *guest, struct xibb_ucontext *uc)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	uc->eng_seq = READ_ONCE(uc->db->post_seq);
 	WRITE_ONCE(uc->db->engine_state, guest->eng.polling ?
@@ -1428,6 +1433,8 @@ void xibb_engine_uc_add(struct xibb_guest *guest, struct xibb_ucontext *uc)
  */
 void xibb_engine_uc_del(struct xibb_guest *guest, struct xibb_ucontext *uc)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	list_del_init(&uc->eng_node);
 	xibb_engine_unlock(guest);
@@ -1463,6 +1470,8 @@ int xibb_engine_qp_add(struct xibb_guest *guest, struct xibb_qp *qp)
 {
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	err = xibb_eng_wq_init(&qp->eng_sq, qp->cap.max_send_wr);
 	if (err)
 		return err;
@@ -1495,6 +1504,8 @@ int xibb_engine_qp_add(struct xibb_guest *guest, struct xibb_qp *qp)
  */
 void xibb_engine_qp_del(struct xibb_guest *guest, struct xibb_qp *qp)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	qp->eng_live = false;
 	hash_del(&qp->eng_hnode);
@@ -1519,6 +1530,8 @@ void xibb_engine_qp_del(struct xibb_guest *guest, struct xibb_qp *qp)
 int xibb_engine_srq_add(struct xibb_guest *guest, struct xibb_srq *srq)
 {
 	u32 i, n = srq->max_wr;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	srq->eng_slots = kvcalloc(max(n, 1U), sizeof(*srq->eng_slots),
 				  GFP_KERNEL);
@@ -1558,6 +1571,8 @@ int xibb_engine_srq_add(struct xibb_guest *guest, struct xibb_srq *srq)
  */
 void xibb_engine_srq_del(struct xibb_guest *guest, struct xibb_srq *srq)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	srq->eng_live = false;
 	hash_del(&srq->eng_hnode);
@@ -1603,6 +1618,8 @@ void xibb_engine_cq_comp(struct ib_cq *ibcq, void *ctx)
  */
 void xibb_engine_cq_add(struct xibb_guest *guest, struct xibb_cq *cq)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	spin_lock_irq(&guest->eng.pend_lock);
 	cq->eng.live = true;
@@ -1622,6 +1639,8 @@ void xibb_engine_cq_add(struct xibb_guest *guest, struct xibb_cq *cq)
  */
 void xibb_engine_cq_del(struct xibb_guest *guest, struct xibb_cq *cq)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_lock(guest);
 	spin_lock_irq(&guest->eng.pend_lock);
 	cq->eng.live = false;
@@ -1658,6 +1677,8 @@ int xibb_engine_cq_move(struct xibb_guest *guest, struct xibb_cq *cq,
 	struct xibb_gmap tmp;
 	u32 cons, i;
 	int err = 0;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	xibb_engine_lock(guest);
 	if (e->failed) {
@@ -1731,6 +1752,8 @@ int xibb_engine_srq_move(struct xibb_guest *guest, struct xibb_srq *srq,
 	struct ib_srq_attr attr = {};
 	struct xibb_gmap tmp;
 	int err;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	err = ib_query_srq(srq->srq, &attr);
 	if (err)

@@ -81,6 +81,8 @@ int xibb_gref_note(struct xibb_guest *guest, const u32 *refs, u32 n)
 	u32 i;
 	int err = 0;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	for (i = 0; i < n; i++) {
 		err = xa_insert(&guest->grefs, refs[i], xa_mk_value(1),
 				GFP_KERNEL);
@@ -110,6 +112,8 @@ void xibb_gref_forget(struct xibb_guest *guest, const u32 *refs, u32 n)
 {
 	u32 i;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	for (i = 0; i < n; i++)
 		xa_erase(&guest->grefs, refs[i]);
 }
@@ -132,6 +136,8 @@ int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n)
 {
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	err = xibb_mapped_get(guest, n);
 	if (err)
 		return err;
@@ -151,6 +157,8 @@ int xibb_gref_claim(struct xibb_guest *guest, const u32 *refs, u32 n)
  */
 void xibb_gref_release(struct xibb_guest *guest, const u32 *refs, u32 n)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_gref_forget(guest, refs, n);
 	atomic_long_sub(n, &xibb_mapped);
 }
@@ -316,6 +324,8 @@ int xibb_gmap_pgdir(struct xibb_guest *guest,
 	u32 *refs;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (pgdir->type != XEN_VIBIF_PGDIR_GRANT)
 		return -EOPNOTSUPP;
 	if (npages > guest->quota.pinned_pages - min(guest->pinned,
@@ -381,6 +391,8 @@ err_free:
  */
 void xibb_gmap_unmap(struct xibb_guest *guest, struct xibb_gmap *map)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (!map->npages)
 		return;
 	xibb_gmap_unmap_n(map, map->npages);

@@ -111,6 +111,8 @@ int xibb_mem_charge(struct xibb_guest *guest, u64 bytes)
 {
 	u64 quota = (u64)guest->quota.mem_kib << 10;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (bytes > quota || guest->mem_used > quota - bytes)
 		goto refuse;
 	if (atomic64_add_return(bytes, &xibb_mem_used) > xibb_mem_budget()) {
@@ -134,6 +136,8 @@ refuse:
  */
 void xibb_mem_uncharge(struct xibb_guest *guest, u64 bytes)
 {
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (WARN_ON_ONCE(bytes > guest->mem_used))
 		bytes = guest->mem_used;
 	WRITE_ONCE(guest->mem_used, guest->mem_used - bytes);
@@ -155,6 +159,8 @@ int xibb_mem_obj_charge(struct xibb_guest *guest, struct xibb_obj *obj,
 			u64 bytes)
 {
 	int err = xibb_mem_charge(guest, bytes);
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	if (!err)
 		obj->mem += bytes;

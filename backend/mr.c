@@ -160,6 +160,8 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 	struct xibb_mr *mr;
 	int err, n;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	pdobj = xibb_obj_find(guest, le32_to_cpu(r->pd), XIBB_KIND_PD);
 	if (!pdobj)
 		return -ENOENT;
@@ -210,7 +212,7 @@ int xibb_reg_mr(struct xibb_guest *guest, const struct xen_vibif_request *req,
 	if (err)
 		goto err_dereg;		/* -EBUSY: the device reused a live key */
 
-	mr->pd->obj.users++;
+	xibb_obj_use(&mr->pd->obj);
 	xibb_obj_publish(guest, &mr->obj);
 	rsp->u.reg_mr.mr = cpu_to_le32(mr->obj.handle);
 	rsp->u.reg_mr.lkey = cpu_to_le32(mr->mr->lkey);
@@ -244,6 +246,8 @@ void xibb_mr_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_mr *mr = container_of(obj, struct xibb_mr, obj);
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	/* Before the key can be the device's again: no WQE names it now. */
 	xibb_engine_lock(guest);
 	xa_erase(&guest->lkeys, mr->mr->lkey);
@@ -252,6 +256,6 @@ void xibb_mr_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 	ib_dereg_mr(mr->mr);
 	xibb_mr_sg_free(guest, mr);
 	xibb_gmap_unmap(guest, &mr->pages);
-	mr->pd->obj.users--;
+	xibb_obj_unuse(&mr->pd->obj);
 	kfree(mr);
 }

@@ -34,6 +34,8 @@ int xibb_alloc_pd(struct xibb_guest *guest,
 	struct xibb_pd *pd;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	uc = xibb_ucontext_get(guest, le32_to_cpu(req->u.alloc_pd.ucontext),
 			       true, &err);
 	if (err)
@@ -54,7 +56,7 @@ int xibb_alloc_pd(struct xibb_guest *guest,
 	}
 	pd->uc = uc;
 	if (uc)
-		uc->obj.users++;
+		xibb_obj_use(&uc->obj);
 	xibb_obj_publish(guest, &pd->obj);
 	rsp->u.handle.handle = cpu_to_le32(pd->obj.handle);
 	return 0;
@@ -77,12 +79,14 @@ void xibb_pd_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_pd *pd = container_of(obj, struct xibb_pd, obj);
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_obj_del(guest, obj);
 	if (pd->reg_qp)
 		ib_destroy_qp(pd->reg_qp);
 	ib_dealloc_pd(pd->pd);
 	if (pd->uc)
-		pd->uc->obj.users--;
+		xibb_obj_unuse(&pd->uc->obj);
 	kfree(pd);
 }
 
@@ -189,6 +193,8 @@ struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd)
 	struct ib_qp *qp;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (pd->reg_qp)
 		return pd->reg_qp;
 	qp = ib_create_qp(pd->pd, &ia);
@@ -217,6 +223,8 @@ struct ib_qp *xibb_pd_reg_qp(struct xibb_guest *guest, struct xibb_pd *pd)
 void xibb_pd_reg_qp_reset(struct xibb_guest *guest, struct xibb_pd *pd)
 {
 	struct ib_wc wc;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	if (!pd->reg_qp)
 		return;

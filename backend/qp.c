@@ -97,14 +97,17 @@ static void xibb_qp_grant(struct xibb_qp *qp, const struct ib_qp_cap *dev,
 	w->max_inline_data = cpu_to_le32(qp->cap.max_inline_data);
 }
 
-static void xibb_qp_put_refs(struct xibb_qp *qp, int delta)
+/* Counts (@use) or releases the objects @qp names; guest->obj_lock held. */
+static void xibb_qp_put_refs(struct xibb_qp *qp, bool use)
 {
-	qp->uc->obj.users += delta;
-	qp->pd->obj.users += delta;
-	qp->send_cq->obj.users += delta;
-	qp->recv_cq->obj.users += delta;
+	void (*fn)(struct xibb_obj *obj) = use ? xibb_obj_use : xibb_obj_unuse;
+
+	fn(&qp->uc->obj);
+	fn(&qp->pd->obj);
+	fn(&qp->send_cq->obj);
+	fn(&qp->recv_cq->obj);
 	if (qp->srq)
-		qp->srq->obj.users += delta;
+		fn(&qp->srq->obj);
 }
 
 /**
@@ -127,6 +130,8 @@ int xibb_create_qp(struct xibb_guest *guest,
 	struct ib_qp_init_attr ia = {};
 	struct xibb_qp *qp;
 	int err;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	qp = kzalloc(sizeof(*qp), GFP_KERNEL);
 	if (!qp)
@@ -189,7 +194,7 @@ int xibb_create_qp(struct xibb_guest *guest,
 	err = xibb_engine_qp_add(guest, qp);
 	if (err)
 		goto err_destroy_qp;
-	xibb_qp_put_refs(qp, 1);
+	xibb_qp_put_refs(qp, true);
 	xibb_obj_publish(guest, &qp->obj);
 	rsp->u.create_qp.qp = cpu_to_le32(qp->obj.handle);
 	rsp->u.create_qp.qpn = cpu_to_le32(qp->qp->qp_num &
@@ -275,6 +280,8 @@ int xibb_modify_qp(struct xibb_guest *guest,
 	bool retry7;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	qp = xibb_qp_find(guest, le32_to_cpu(r->qp));
 	if (!qp)
 		return -ENOENT;
@@ -331,6 +338,8 @@ int xibb_query_qp(struct xibb_guest *guest,
 	struct xibb_obj *obj;
 	struct xibb_qp *qp;
 	int err;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	obj = xibb_obj_find(guest, le32_to_cpu(req->u.query_qp.qp),
 			    XIBB_KIND_QP);
@@ -424,6 +433,8 @@ int xibb_attach_mcast(struct xibb_guest *guest,
 	union ib_gid gid;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (!qp)
 		return -ENOENT;
 	if (!(xibb_devcap(guest->ibdev) & XEN_VIBIF_DEVCAP_MCAST))
@@ -469,6 +480,8 @@ int xibb_detach_mcast(struct xibb_guest *guest,
 	union ib_gid gid;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (!qp)
 		return -ENOENT;
 	memcpy(gid.raw, r->gid, sizeof(gid.raw));
@@ -511,12 +524,14 @@ void xibb_qp_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_qp *qp = container_of(obj, struct xibb_qp, obj);
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_qp_del(guest, qp);
 	xibb_obj_del(guest, obj);
 	xibb_qp_leave_all(qp);
 	ib_destroy_qp(qp->qp);
 	xibb_gmap_unmap(guest, &qp->rq);
 	xibb_gmap_unmap(guest, &qp->sq);
-	xibb_qp_put_refs(qp, -1);
+	xibb_qp_put_refs(qp, false);
 	kfree(qp);
 }

@@ -42,6 +42,8 @@ int xibb_create_srq(struct xibb_guest *guest,
 	u32 slot_sge;
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	uc = xibb_ucontext_get(guest, le32_to_cpu(r->ucontext), false, &err);
 	if (err)
 		return err;
@@ -92,8 +94,8 @@ int xibb_create_srq(struct xibb_guest *guest,
 	err = xibb_engine_srq_add(guest, srq);
 	if (err)
 		goto err_destroy_srq;
-	uc->obj.users++;
-	srq->pd->obj.users++;
+	xibb_obj_use(&uc->obj);
+	xibb_obj_use(&srq->pd->obj);
 	xibb_obj_publish(guest, &srq->obj);
 	rsp->u.create_srq.srq = cpu_to_le32(srq->obj.handle);
 	/* The kernel exposes no number of a basic SRQ: srqn stays 0. */
@@ -133,6 +135,8 @@ int xibb_modify_srq(struct xibb_guest *guest,
 	struct xibb_srq *srq = xibb_srq_find(guest, le32_to_cpu(r->srq));
 	struct ib_srq_attr attr = {};
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (!srq)
 		return -ENOENT;
 	attr.srq_limit = le32_to_cpu(r->srq_limit);
@@ -163,6 +167,8 @@ int xibb_resize_srq(struct xibb_guest *guest,
 	struct xibb_gmap buf = {};
 	u64 cost;
 	int err;
+
+	lockdep_assert_held(&guest->obj_lock);
 
 	if (!srq)
 		return -ENOENT;
@@ -209,6 +215,8 @@ int xibb_query_srq(struct xibb_guest *guest,
 	struct ib_srq_attr attr = {};
 	int err;
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	if (!srq)
 		return -ENOENT;
 	err = ib_query_srq(srq->srq, &attr);
@@ -232,11 +240,13 @@ void xibb_srq_destroy(struct xibb_guest *guest, struct xibb_obj *obj)
 {
 	struct xibb_srq *srq = container_of(obj, struct xibb_srq, obj);
 
+	lockdep_assert_held(&guest->obj_lock);
+
 	xibb_engine_srq_del(guest, srq);
 	xibb_obj_del(guest, obj);
 	ib_destroy_srq(srq->srq);
 	xibb_gmap_unmap(guest, &srq->buf);
-	srq->uc->obj.users--;
-	srq->pd->obj.users--;
+	xibb_obj_unuse(&srq->uc->obj);
+	xibb_obj_unuse(&srq->pd->obj);
 	kfree(srq);
 }

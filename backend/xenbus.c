@@ -141,6 +141,8 @@ static unsigned long xibb_connect_delay(struct xibb_guest *guest)
 	unsigned long iv = msecs_to_jiffies(READ_ONCE(xibb_reconnect_ms));
 	unsigned long now = jiffies, n;
 
+	lockdep_assert_held(&guest->xb_lock);
+
 	if (!iv)
 		return 0;
 	if (guest->conn_tokens >= XIBB_CONNECT_BURST) {
@@ -171,6 +173,8 @@ static void xibb_try_connect(struct xibb_guest *guest)
 	struct xenbus_device *dev = guest->xbdev;
 	enum xenbus_state fe = xenbus_read_driver_state(guest->fe_path);
 	unsigned long delay;
+
+	lockdep_assert_held(&guest->xb_lock);
 
 	if (fe != XenbusStateInitialised && fe != XenbusStateConnected)
 		return;
@@ -206,6 +210,8 @@ static void xibb_state(struct xibb_guest *guest, enum xenbus_state fe,
 		       bool reset)
 {
 	struct xenbus_device *dev = guest->xbdev;
+
+	lockdep_assert_held(&guest->xb_lock);
 
 	switch (fe) {
 	case XenbusStateInitialising:

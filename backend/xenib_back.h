@@ -96,7 +96,11 @@ enum xibb_kind {
  * @handle: the handle the guest knows it by
  * @kind: enum xibb_kind
  * @users: objects that name this one (a QP names its PD, CQs, SRQ, ...);
- *	a destroy request for an object with users answers EBUSY
+ *	a destroy request for an object with users answers EBUSY.  Changed
+ *	only with xibb_obj_use() and xibb_obj_unuse(), under guest->obj_lock
+ *	(a plain counter: every change is under that lock, so refcount_t's
+ *	atomics would buy nothing but the saturation, which the underflow
+ *	check of xibb_obj_unuse() replaces)
  * @mem: Dom0 memory charged for the object (mem.c), released by
  *	xibb_obj_del()
  */
@@ -106,6 +110,34 @@ struct xibb_obj {
 	u32 users;
 	u64 mem;
 };
+
+/**
+ * xibb_obj_use() - one more object names @obj
+ * @obj: the object named (a QP's PD, CQ, SRQ ...)
+ *
+ * Context: guest->obj_lock held.
+ */
+static inline void xibb_obj_use(struct xibb_obj *obj)
+{
+	obj->users++;
+}
+
+/**
+ * xibb_obj_unuse() - an object that named @obj is gone
+ * @obj: the object named
+ *
+ * An underflow is a bug of the backend (a use released twice): warned
+ * once and not applied, so the object stays undestroyable rather than
+ * freed while in use.
+ *
+ * Context: guest->obj_lock held.
+ */
+static inline void xibb_obj_unuse(struct xibb_obj *obj)
+{
+	if (WARN_ON_ONCE(!obj->users))
+		return;
+	obj->users--;
+}
 
 /**
  * struct xibb_gmap - guest pages mapped into this domain
@@ -721,10 +753,14 @@ int xibb_obj_add(struct xibb_guest *guest, struct xibb_obj *obj, u8 kind);
 void xibb_obj_publish(struct xibb_guest *guest, struct xibb_obj *obj);
 void xibb_obj_del(struct xibb_guest *guest, struct xibb_obj *obj);
 struct xibb_obj *xibb_obj_find(struct xibb_guest *guest, u32 handle, u8 kind);
+struct xibb_obj *xibb_obj_find_engine(struct xibb_guest *guest, u32 handle,
+				      u8 kind);
 int xibb_obj_destroy_req(struct xibb_guest *guest,
 			 const struct xen_vibif_request *req,
 			 struct xen_vibif_response *rsp);
 void xibb_obj_destroy_all(struct xibb_guest *guest);
+
+/* client.c */
 int xibb_guest_attach_device(struct xibb_guest *guest);
 void xibb_guest_release_device(struct xibb_guest *guest, bool fatal);
 int xibb_client_init(void);

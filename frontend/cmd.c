@@ -39,6 +39,8 @@ static void xibf_cmd_release_all(struct xibf_device *xdev, int err)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&xdev->ring_lock);
+
 	for (i = 0; i < xdev->nr_slots; i++) {
 		struct xibf_cmd *cmd = xdev->slots[i].cmd;
 
@@ -133,6 +135,7 @@ static void xibf_cmd_complete(struct xibf_device *xdev,
 	struct xibf_cmd *cmd;
 	int err;
 
+	lockdep_assert_held(&xdev->ring_lock);
 	if (idx >= xdev->nr_slots)
 		goto drop;
 	slot = &xdev->slots[idx];
@@ -172,6 +175,7 @@ static unsigned int xibf_cmd_responses(struct xibf_device *xdev)
 	RING_IDX cons, prod;
 	int more;
 
+	lockdep_assert_held(&xdev->ring_lock);
 	do {
 		prod = READ_ONCE(ring->sring->rsp_prod);
 		/* See the responses after the index; pairs with the
@@ -220,70 +224,13 @@ static irqreturn_t xibf_cmd_interrupt(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* Consumes the event ring.  Returns events consumed. */
-static unsigned int xibf_event_ring(struct xibf_device *xdev)
-{
-	struct xen_vibif_event_page *page = xdev->evt_page;
-	struct xen_vibif_event evt;
-	unsigned int n = 0;
-	u32 prod, cons;
-
-	cons = xdev->evt_cons;
-	for (;;) {
-		/* Pairs with the backend's release of prod. */
-		prod = le32_to_cpu(smp_load_acquire(&page->prod));
-		if (!xenib_ring_prod_valid(prod, cons,
-					   XEN_VIBIF_EVENT_RING_SIZE)) {
-			xibf_cmd_mark_broken(xdev, -EIO,
-					     "event ring producer overflow");
-			return n;
-		}
-		if (prod == cons || xibf_cmd_is_dead(xdev))
-			break;
-		while (cons != prod && !xibf_cmd_is_dead(xdev)) {
-			memcpy(&evt,
-			       &page->ring[xenib_ring_slot(cons,
-						XEN_VIBIF_EVENT_RING_SIZE)],
-			       sizeof(evt));
-			cons++;
-			n++;
-			if (xenib_event_check(&evt)) {
-				xibf_cmd_mark_broken(xdev, -EIO,
-						     "malformed event");
-				return n;
-			}
-			xibf_device_event(xdev, &evt);
-		}
-		xdev->evt_cons = cons;
-		/* Our reads of the slots happen before the backend reuses
-		 * them; pairs with the backend's READ_ONCE() of cons.
-		 */
-		smp_store_release(&page->cons, cpu_to_le32(cons));
-		/* Re-check prod after publishing cons, see vibif.h. */
-		smp_mb();
-	}
-	atomic64_add(n, &xdev->stats.events);
-	return n;
-}
-
-static irqreturn_t xibf_data_interrupt(int irq, void *dev_id)
-{
-	struct xibf_device *xdev = dev_id;
-	unsigned int eoiflag = XEN_EOI_FLAG_SPURIOUS;
-
-	if (!xibf_cmd_is_dead(xdev) && xibf_event_ring(xdev))
-		eoiflag = 0;
-
-	xen_irq_lateeoi(irq, eoiflag);
-	return IRQ_HANDLED;
-}
-
 /* Takes a free slot for @cmd.  Must hold ring_lock. */
 static int xibf_cmd_get_slot(struct xibf_device *xdev, struct xibf_cmd *cmd,
 			     unsigned int *idx)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&xdev->ring_lock);
 	if (xdev->dead)
 		return -ENODEV;
 	if (xdev->nr_busy >= xdev->nr_slots)
@@ -303,6 +250,7 @@ static int xibf_cmd_get_slot(struct xibf_device *xdev, struct xibf_cmd *cmd,
 /* Frees the slot of @cmd.  Must hold ring_lock. */
 static void xibf_cmd_put_slot(struct xibf_device *xdev, unsigned int idx)
 {
+	lockdep_assert_held(&xdev->ring_lock);
 	xdev->slots[idx].cmd = NULL;
 	xdev->nr_busy--;
 	wake_up(&xdev->slot_wq);
@@ -428,11 +376,6 @@ int xibf_cmd_exec_req(struct xibf_device *xdev, struct xibf_cmd *cmd)
 
 static void xibf_cmd_unbind(struct xibf_device *xdev)
 {
-	if (xdev->data_irq > 0) {
-		unbind_from_irqhandler(xdev->data_irq, xdev);
-		xdev->data_irq = 0;
-		xdev->data_evtchn = 0;
-	}
 	if (xdev->irq > 0) {
 		unbind_from_irqhandler(xdev->irq, xdev);
 		xdev->irq = 0;
@@ -441,13 +384,13 @@ static void xibf_cmd_unbind(struct xibf_device *xdev)
 }
 
 /**
- * xibf_cmd_setup() - allocate the control ring, event ring and channels
+ * xibf_cmd_setup() - allocate the control ring and its event channel
  * @xdev: the device, with no channel set up
  *
  * Grants 2^ring_page_order ring pages (already clamped by the caller in
- * @xdev->nr_ring_pages) and one event page to the backend, allocates and
- * binds both event channels.  On failure everything is undone and the
- * error has been reported with xenbus_dev_fatal().
+ * @xdev->nr_ring_pages) to the backend, allocates and binds the control
+ * event channel.  On failure everything is undone and the error has been
+ * reported with xenbus_dev_fatal().  The event ring is xibf_event_setup()'s.
  *
  * Return: 0 or a negative errno.
  *
@@ -467,17 +410,12 @@ int xibf_cmd_setup(struct xibf_device *xdev)
 	XEN_FRONT_RING_INIT(&xdev->ring, sring,
 			    XEN_PAGE_SIZE * xdev->nr_ring_pages);
 
-	err = xenbus_setup_ring(dev, GFP_KERNEL, (void **)&xdev->evt_page, 1,
-				&xdev->evt_ref);
-	if (err)
-		goto err_teardown_ring;
-
 	nr_slots = RING_SIZE(&xdev->ring);
 	xdev->slots = kcalloc(nr_slots, sizeof(*xdev->slots), GFP_KERNEL);
 	if (!xdev->slots) {
 		err = -ENOMEM;
 		xenbus_dev_fatal(dev, err, "allocating command slots");
-		goto err_teardown_evt;
+		goto err_teardown_ring;
 	}
 
 	spin_lock_irq(&xdev->ring_lock);
@@ -499,23 +437,8 @@ int xibf_cmd_setup(struct xibf_device *xdev)
 		goto err_free_slots;
 	}
 	xdev->irq = err;
-
-	err = xenbus_alloc_evtchn(dev, &xdev->data_evtchn);
-	if (err)
-		goto err_unbind;
-	err = bind_evtchn_to_irqhandler_lateeoi(xdev->data_evtchn,
-						xibf_data_interrupt, 0,
-						"xenib-data", xdev);
-	if (err < 0) {
-		xenbus_free_evtchn(dev, xdev->data_evtchn);
-		xenbus_dev_fatal(dev, err, "binding the data event channel");
-		goto err_unbind;
-	}
-	xdev->data_irq = err;
 	return 0;
 
-err_unbind:
-	xibf_cmd_unbind(xdev);
 err_free_slots:
 	spin_lock_irq(&xdev->ring_lock);
 	xdev->dead = true;
@@ -523,8 +446,6 @@ err_free_slots:
 	spin_unlock_irq(&xdev->ring_lock);
 	kfree(xdev->slots);
 	xdev->slots = NULL;
-err_teardown_evt:
-	xenbus_teardown_ring((void **)&xdev->evt_page, 1, &xdev->evt_ref);
 err_teardown_ring:
 	xenbus_teardown_ring((void **)&xdev->ring.sring, xdev->nr_ring_pages,
 			     xdev->ring_refs);
@@ -536,7 +457,7 @@ err_teardown_ring:
  * @xdev: the device
  *
  * Kills the channel first, so no waiter is left behind, then unbinds the
- * event channels and ends the grants.  Safe on a half-built or already
+ * control event channel and ends the ring's grants.  Safe on a half-built or already
  * torn-down channel.  The caller must make sure nobody is inside
  * xibf_cmd_exec() any more (the ib_device is unregistered and
  * connect_work is not running).
@@ -554,9 +475,6 @@ void xibf_cmd_teardown(struct xibf_device *xdev)
 	kfree(xdev->slots);
 	xdev->slots = NULL;
 
-	if (xdev->evt_page)
-		xenbus_teardown_ring((void **)&xdev->evt_page, 1,
-				     &xdev->evt_ref);
 	if (xdev->ring.sring)
 		xenbus_teardown_ring((void **)&xdev->ring.sring,
 				     xdev->nr_ring_pages, xdev->ring_refs);

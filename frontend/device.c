@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xen-ibfront: the ib_device, its device-level verbs, the ops tables and
- * async events.
+ * xen-ibfront: the ib_device, its device-level verbs and the ops tables
+ * (the event ring and async events are event.c's).
  *
  * Every verb is forwarded to the backend (one file per object kind).  The
  * in-kernel fast path (post_send/post_recv with work requests, poll_cq,
@@ -32,26 +32,6 @@ static_assert(XEN_VIBIF_MTU_4096 == IB_MTU_4096);
 static_assert(XEN_VIBIF_ATOMIC_NONE == IB_ATOMIC_NONE);
 static_assert(XEN_VIBIF_ATOMIC_HCA == IB_ATOMIC_HCA);
 static_assert(XEN_VIBIF_ATOMIC_GLOB == IB_ATOMIC_GLOB);
-static_assert(XEN_VIBIF_IBEV_CQ_ERR == IB_EVENT_CQ_ERR);
-static_assert(XEN_VIBIF_IBEV_DEVICE_FATAL == IB_EVENT_DEVICE_FATAL);
-static_assert(XEN_VIBIF_IBEV_PORT_ACTIVE == IB_EVENT_PORT_ACTIVE);
-static_assert(XEN_VIBIF_IBEV_PORT_ERR == IB_EVENT_PORT_ERR);
-static_assert(XEN_VIBIF_IBEV_LID_CHANGE == IB_EVENT_LID_CHANGE);
-static_assert(XEN_VIBIF_IBEV_PKEY_CHANGE == IB_EVENT_PKEY_CHANGE);
-static_assert(XEN_VIBIF_IBEV_SM_CHANGE == IB_EVENT_SM_CHANGE);
-static_assert(XEN_VIBIF_IBEV_CLIENT_REREGISTER == IB_EVENT_CLIENT_REREGISTER);
-static_assert(XEN_VIBIF_IBEV_GID_CHANGE == IB_EVENT_GID_CHANGE);
-static_assert(XEN_VIBIF_IBEV_QP_FATAL == IB_EVENT_QP_FATAL);
-static_assert(XEN_VIBIF_IBEV_QP_REQ_ERR == IB_EVENT_QP_REQ_ERR);
-static_assert(XEN_VIBIF_IBEV_QP_ACCESS_ERR == IB_EVENT_QP_ACCESS_ERR);
-static_assert(XEN_VIBIF_IBEV_COMM_EST == IB_EVENT_COMM_EST);
-static_assert(XEN_VIBIF_IBEV_SQ_DRAINED == IB_EVENT_SQ_DRAINED);
-static_assert(XEN_VIBIF_IBEV_PATH_MIG == IB_EVENT_PATH_MIG);
-static_assert(XEN_VIBIF_IBEV_PATH_MIG_ERR == IB_EVENT_PATH_MIG_ERR);
-static_assert(XEN_VIBIF_IBEV_SRQ_ERR == IB_EVENT_SRQ_ERR);
-static_assert(XEN_VIBIF_IBEV_SRQ_LIMIT_REACHED == IB_EVENT_SRQ_LIMIT_REACHED);
-static_assert(XEN_VIBIF_IBEV_QP_LAST_WQE_REACHED ==
-	      IB_EVENT_QP_LAST_WQE_REACHED);
 
 /* DEVCAP bits that are the ib_device's device_cap_flags in the guest. */
 static const struct {
@@ -396,127 +376,6 @@ int xibf_destroy_handle(struct xibf_device *xdev, u16 opcode, u32 handle)
 						 sizeof(req), &cmd));
 }
 
-/* Delivers an object event.  Runs with the object's xarray locked. */
-static bool xibf_object_event(struct xibf_device *xdev,
-			      const struct xen_vibif_event *evt)
-{
-	u32 handle = le32_to_cpu(evt->handle);
-	struct ib_event ibev = {
-		.device = &xdev->ibdev,
-		.event = evt->code,
-	};
-	bool found = false;
-	unsigned long flags;
-
-	switch (evt->type) {
-	case XEN_VIBIF_EVT_COMP:
-	case XEN_VIBIF_EVT_CQ_ERR: {
-		struct xibf_cq *cq;
-
-		xa_lock_irqsave(&xdev->cq_xa, flags);
-		cq = xa_load(&xdev->cq_xa, handle);
-		if (cq) {
-			found = true;
-			if (evt->type == XEN_VIBIF_EVT_COMP) {
-				if (cq->ibcq.comp_handler)
-					cq->ibcq.comp_handler(&cq->ibcq,
-							      cq->ibcq.cq_context);
-			} else if (cq->ibcq.event_handler) {
-				ibev.element.cq = &cq->ibcq;
-				cq->ibcq.event_handler(&ibev,
-						       cq->ibcq.cq_context);
-			}
-		}
-		xa_unlock_irqrestore(&xdev->cq_xa, flags);
-		break;
-	}
-	case XEN_VIBIF_EVT_QP_EVENT: {
-		struct xibf_qp *qp;
-
-		xa_lock_irqsave(&xdev->qp_xa, flags);
-		qp = xa_load(&xdev->qp_xa, handle);
-		if (qp) {
-			found = true;
-			ibev.element.qp = &qp->ibqp;
-			if (qp->ibqp.event_handler)
-				qp->ibqp.event_handler(&ibev,
-						       qp->ibqp.qp_context);
-		}
-		xa_unlock_irqrestore(&xdev->qp_xa, flags);
-		break;
-	}
-	case XEN_VIBIF_EVT_SRQ_EVENT: {
-		struct xibf_srq *srq;
-
-		xa_lock_irqsave(&xdev->srq_xa, flags);
-		srq = xa_load(&xdev->srq_xa, handle);
-		if (srq) {
-			found = true;
-			ibev.element.srq = &srq->ibsrq;
-			if (srq->ibsrq.event_handler)
-				srq->ibsrq.event_handler(&ibev,
-							 srq->ibsrq.srq_context);
-		}
-		xa_unlock_irqrestore(&xdev->srq_xa, flags);
-		break;
-	}
-	}
-	return found;
-}
-
-/**
- * xibf_device_event() - deliver one validated event ring entry
- * @xdev: the device
- * @evt: private copy of the entry, accepted by xenib_event_check()
- *
- * Port and device events go to the RDMA core's consumers; completion
- * events to the CQ's comp_handler; CQ, QP and SRQ events to the object's
- * event_handler.  An event naming no live object (it raced with the
- * object's destruction) is counted as dropped.
- *
- * Context: hard irq (data event channel handler).
- */
-void xibf_device_event(struct xibf_device *xdev,
-		       const struct xen_vibif_event *evt)
-{
-	struct ib_event ibev = {};
-
-	switch (evt->type) {
-	case XEN_VIBIF_EVT_PORT_EVENT:
-		if (le32_to_cpu(evt->handle) != 1)
-			break;
-		switch (evt->code) {
-		case XEN_VIBIF_IBEV_PORT_ACTIVE:
-		case XEN_VIBIF_IBEV_PORT_ERR:
-		case XEN_VIBIF_IBEV_LID_CHANGE:
-		case XEN_VIBIF_IBEV_PKEY_CHANGE:
-		case XEN_VIBIF_IBEV_SM_CHANGE:
-		case XEN_VIBIF_IBEV_CLIENT_REREGISTER:
-		case XEN_VIBIF_IBEV_GID_CHANGE:
-			ibev.event = evt->code;
-			ibev.element.port_num = 1;
-			goto dispatch;
-		}
-		break;
-	case XEN_VIBIF_EVT_DEVICE_FATAL:
-		ibev.event = IB_EVENT_DEVICE_FATAL;
-		goto dispatch;
-	default:
-		if (READ_ONCE(xdev->registered) &&
-		    xibf_object_event(xdev, evt))
-			return;
-		break;
-	}
-	atomic64_inc(&xdev->stats.dropped);
-	return;
-
-dispatch:
-	if (!READ_ONCE(xdev->registered))
-		return;
-	ibev.device = &xdev->ibdev;
-	ib_dispatch_event(&ibev);
-}
-
 static void xibf_fatal_work(struct work_struct *work)
 {
 	struct xibf_device *xdev = container_of(work, struct xibf_device,
@@ -661,6 +520,7 @@ void xibf_device_free(struct xibf_device *xdev)
 		ib_unregister_device(&xdev->ibdev);
 		WRITE_ONCE(xdev->registered, false);
 	}
+	xibf_event_teardown(xdev);
 	xibf_cmd_teardown(xdev);
 	xa_destroy(&xdev->cq_xa);
 	xa_destroy(&xdev->qp_xa);

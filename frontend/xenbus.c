@@ -122,6 +122,7 @@ static void xibf_disconnect(struct xibf_front *front)
 {
 	struct xibf_device *xdev = front->xdev;
 
+	lockdep_assert_held(&front->lock);
 	if (!xdev)
 		return;
 	front->xdev = NULL;
@@ -169,6 +170,9 @@ static void xibf_connect(struct xibf_front *front)
 	err = xibf_cmd_setup(xdev);
 	if (err)
 		goto err_free_device;
+	err = xibf_event_setup(xdev);
+	if (err)
+		goto err_free_device;
 
 	err = xibf_publish(xdev, order);
 	if (err)
@@ -180,7 +184,7 @@ static void xibf_connect(struct xibf_front *front)
 	return;
 
 err_free_device:
-	/* Also tears down what xibf_cmd_setup() built. */
+	/* Also tears down what xibf_cmd_setup() and xibf_event_setup() built. */
 	xibf_device_free(xdev);
 }
 

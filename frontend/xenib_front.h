@@ -401,10 +401,12 @@ struct xibf_device *xibf_device_alloc(struct xenbus_device *xbdev);
 int xibf_device_register(struct xibf_device *xdev);
 void xibf_device_free(struct xibf_device *xdev);
 u32 xibf_qp_access_mask(struct xibf_device *xdev);
-void xibf_device_event(struct xibf_device *xdev,
-		       const struct xen_vibif_event *evt);
 int xibf_destroy_result(int err);
 int xibf_destroy_handle(struct xibf_device *xdev, u16 opcode, u32 handle);
+
+/* event.c */
+int xibf_event_setup(struct xibf_device *xdev);
+void xibf_event_teardown(struct xibf_device *xdev);
 
 /* pgdir.c */
 int xibf_pgdir_get(struct xibf_device *xdev, struct xibf_pgdir *pd,

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xenib attach / detach: write and remove a vib device's two xenstore
- * directories, as libxl does for vif (libxl__device_generic_add() and
- * libxl__initiate_device_generic_remove()).
+ * xenib attach: write a vib device's two xenstore directories, as libxl
+ * does for vif (libxl__device_generic_add()); cmd_detach.c removes them.
  *
  *   /local/domain/0/backend/vib/DOMID/DEVID   owned by Dom0, guest may read
  *   /local/domain/DOMID/device/vib/DEVID      owned by the guest, Dom0 may read
@@ -22,8 +21,6 @@
 
 #include "xenib.h"
 
-#define XS_TRIES	16	/* transaction attempts before giving up (exit 2) */
-#define POLL_MS		100	/* detach: how often the backend state is read */
 
 const char cmd_attach_help[] =
 	"Usage: xenib attach DOMAIN [--device DEV] [--port N] [--devid N]\n"
@@ -60,28 +57,6 @@ const char cmd_attach_help[] =
 	"\n"
 	"Fails (1) if DOMAIN does not exist, DEV or its port does not exist, or\n"
 	"the guest already has a vib device DEVID.\n";
-
-const char cmd_detach_help[] =
-	"Usage: xenib detach DOMAIN [--devid N] [--timeout S] [--force]\n"
-	"\n"
-	"Take guest DOMAIN's vib device away: set the backend's state to Closing\n"
-	"(and online to 0), wait until the backend reports Closed, then remove\n"
-	"both xenstore directories.  If the domain no longer exists there is\n"
-	"nobody to wait for and the directories are removed at once.\n"
-	"\n"
-	"  --devid N     device number in the guest (default: 0)\n"
-	"  --timeout S   seconds to wait for Closed, 0..3600 (default: 10)\n"
-	"  --force       remove the directories even if the backend has not\n"
-	"                reached Closed in time (the backend then tears down as\n"
-	"                for a crashed guest)\n"
-	"\n"
-	XENIB_DOMAIN_HELP
-	"A domain that is gone has no name any more: remove what it left\n"
-	"behind by domid (see 'xenib list').\n"
-	"\n"
-	"Fails (1) if there is no such domain name or the guest has no such\n"
-	"device; exits 2 if the backend did not reach Closed in time and\n"
-	"--force was not given.\n";
 
 struct kv {
 	const char *key;
@@ -123,15 +98,6 @@ static bool write_dir(struct xs_handle *xs, xs_transaction_t t, const char *dir,
 			return false;
 	}
 	return true;
-}
-
-static bool xs_exists(struct xs_handle *xs, xs_transaction_t t, const char *path)
-{
-	unsigned int len;
-	char *v = xs_read(xs, t, path, &len);
-
-	free(v);
-	return v != NULL;
 }
 
 /* Print the RDMA devices Dom0 has, for a "no such device" message. */
@@ -208,16 +174,45 @@ static size_t attach_backend_kv(const struct xenib_attach_opts *o,
 	return n;
 }
 
+struct attach_tx {
+	const struct xenib_attach_opts *o;
+	const char *be, *fe;
+	const struct kv *bkv, *fkv;
+	size_t nb;
+};
+
+/* The transaction of attach: refuse an existing device, write both. */
+static int attach_tx(struct xs_handle *xs, xs_transaction_t t, void *arg)
+{
+	const struct attach_tx *x = arg;
+
+	if (xenib_xs_exists(xs, t, x->be) || xenib_xs_exists(xs, t, x->fe)) {
+		xenib_err("domain %u already has vib device %u (%s exists); detach it first",
+			  x->o->domid, x->o->devid,
+			  xenib_xs_exists(xs, XBT_NULL, x->be) ? x->be : x->fe);
+		return XENIB_TX_FAIL;
+	}
+	/* vibif.h: the backend directory first (same transaction). */
+	if (!write_dir(xs, t, x->be, XENIB_BACKEND_DOMID, x->o->domid, x->bkv,
+		       x->nb) ||
+	    !write_dir(xs, t, x->fe, x->o->domid, XENIB_BACKEND_DOMID, x->fkv,
+		       3)) {
+		xenib_err("cannot write xenstore: %s", strerror(errno));
+		return XENIB_TX_FAIL;
+	}
+	return XENIB_TX_COMMIT;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	struct kv fkv[3], bkv[7 + XENIB_NR_QUOTAS];
 	struct xenib_attach_opts o;
 	char be[128], fe[128], err[160];
 	struct xs_handle *xs;
-	xs_transaction_t t;
-	size_t nb;
+	struct attach_tx tx = { .o = &o, .be = be, .fe = fe, .bkv = bkv,
+				.fkv = fkv };
 	bool exists;
-	int tries, ret = XENIB_EXIT_FAIL;
+	int ret;
 
 	if (xenib_parse_attach(argc, argv, &o, err, sizeof(err))) {
 		xenib_usage_err(argv[0], err);
@@ -243,196 +238,15 @@ int cmd_attach(int argc, char **argv)
 	snprintf(fkv[1].val, sizeof(fkv[1].val), "%u", XENIB_BACKEND_DOMID);
 	fkv[2].key = XEN_VIBIF_FIELD_STATE;
 	snprintf(fkv[2].val, sizeof(fkv[2].val), "%d", XENIB_STATE_INITIALISING);
-	nb = attach_backend_kv(&o, fe, bkv);
+	tx.nb = attach_backend_kv(&o, fe, bkv);
 
 	xs = xenib_xs_open();
 	if (!xs)
 		return XENIB_EXIT_FAIL;
-	for (tries = 0; tries < XS_TRIES; tries++) {
-		t = xs_transaction_start(xs);
-		if (t == XBT_NULL) {
-			xenib_err("cannot start a xenstore transaction: %s",
-				  strerror(errno));
-			goto out;
-		}
-		if (xs_exists(xs, t, be) || xs_exists(xs, t, fe)) {
-			xs_transaction_end(xs, t, true);
-			xenib_err("domain %u already has vib device %u (%s exists); detach it first",
-				  o.domid, o.devid,
-				  xs_exists(xs, XBT_NULL, be) ? be : fe);
-			goto out;
-		}
-		/* vibif.h: the backend directory first (same transaction). */
-		if (!write_dir(xs, t, be, XENIB_BACKEND_DOMID, o.domid, bkv, nb) ||
-		    !write_dir(xs, t, fe, o.domid, XENIB_BACKEND_DOMID, fkv, 3)) {
-			xenib_err("cannot write xenstore: %s", strerror(errno));
-			xs_transaction_end(xs, t, true);
-			goto out;
-		}
-		if (xs_transaction_end(xs, t, false)) {
-			printf("domain %u: vib %u on %s port %u\n", o.domid,
-			       o.devid, o.device, o.port);
-			ret = XENIB_EXIT_OK;
-			goto out;
-		}
-		if (errno != EAGAIN) {
-			xenib_err("xenstore transaction failed: %s",
-				  strerror(errno));
-			goto out;
-		}
-	}
-	xenib_err("xenstore stayed busy (%d attempts); try again", XS_TRIES);
-	ret = XENIB_EXIT_AGAIN;
-out:
-	xs_close(xs);
-	return ret;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* online=0, state=Closing in the backend directory, if it still exists. */
-static int detach_close(struct xs_handle *xs, const char *be)
-{
-	char online[256], state[256], val[4];
-	xs_transaction_t t;
-	int tries;
-
-	snprintf(online, sizeof(online), "%s/" XEN_VIBIF_FIELD_ONLINE, be);
-	snprintf(state, sizeof(state), "%s/" XEN_VIBIF_FIELD_STATE, be);
-	snprintf(val, sizeof(val), "%d", XENIB_STATE_CLOSING);
-	for (tries = 0; tries < XS_TRIES; tries++) {
-		t = xs_transaction_start(xs);
-		if (t == XBT_NULL)
-			break;
-		if (!xs_exists(xs, t, be)) {
-			xs_transaction_end(xs, t, true);
-			return XENIB_EXIT_OK;
-		}
-		if (!xs_write(xs, t, online, "0", 1) ||
-		    !xs_write(xs, t, state, val, strlen(val))) {
-			xs_transaction_end(xs, t, true);
-			break;
-		}
-		if (xs_transaction_end(xs, t, false))
-			return XENIB_EXIT_OK;
-		if (errno != EAGAIN)
-			break;
-	}
-	if (tries == XS_TRIES) {
-		xenib_err("xenstore stayed busy (%d attempts); try again", XS_TRIES);
-		return XENIB_EXIT_AGAIN;
-	}
-	xenib_err("cannot write %s: %s", state, strerror(errno));
-	return XENIB_EXIT_FAIL;
-}
-
-/* Removes both directories, and the guest's backend/vib/DOMID if empty. */
-static int detach_remove(struct xs_handle *xs, const char *be, const char *fe,
-			 unsigned int domid)
-{
-	char parent[128];
-	xs_transaction_t t;
-	unsigned int n;
-	char **ents;
-	int tries;
-
-	if (xenib_backend_type_path(parent, sizeof(parent)))
-		return XENIB_EXIT_FAIL;
-	snprintf(parent + strlen(parent), sizeof(parent) - strlen(parent),
-		 "/%u", domid);
-	for (tries = 0; tries < XS_TRIES; tries++) {
-		t = xs_transaction_start(xs);
-		if (t == XBT_NULL)
-			break;
-		if ((!xs_rm(xs, t, fe) && errno != ENOENT) ||
-		    (!xs_rm(xs, t, be) && errno != ENOENT)) {
-			xs_transaction_end(xs, t, true);
-			break;
-		}
-		ents = xs_directory(xs, t, parent, &n);
-		if (ents && !n)
-			xs_rm(xs, t, parent);
-		free(ents);
-		if (xs_transaction_end(xs, t, false))
-			return XENIB_EXIT_OK;
-		if (errno != EAGAIN)
-			break;
-	}
-	if (tries == XS_TRIES) {
-		xenib_err("xenstore stayed busy (%d attempts); try again", XS_TRIES);
-		return XENIB_EXIT_AGAIN;
-	}
-	xenib_err("cannot remove %s: %s", be, strerror(errno));
-	return XENIB_EXIT_FAIL;
-}
-
-int cmd_detach(int argc, char **argv)
-{
-	struct xenib_detach_opts o;
-	char be[128], fe[128], err[160];
-	int state = -1, ret = XENIB_EXIT_FAIL;
-	struct xs_handle *xs;
-	unsigned int waited;
-	bool exists;
-
-	if (xenib_parse_detach(argc, argv, &o, err, sizeof(err))) {
-		xenib_usage_err(argv[0], err);
-		return XENIB_EXIT_FAIL;
-	}
-	if (xenib_domain_resolve(o.domname, &o.domid))
-		return XENIB_EXIT_FAIL;
-	if (xenib_backend_path(be, sizeof(be), o.domid, o.devid) ||
-	    xenib_frontend_path(fe, sizeof(fe), o.domid, o.devid))
-		return XENIB_EXIT_FAIL;
-
-	xs = xenib_xs_open();
-	if (!xs)
-		return XENIB_EXIT_FAIL;
-	if (!xs_exists(xs, XBT_NULL, be) && !xs_exists(xs, XBT_NULL, fe)) {
-		xenib_err("domain %u has no vib device %u (no %s)", o.domid,
-			  o.devid, be);
-		goto out;
-	}
-	if (xenib_domain_check(o.domid, &exists))
-		goto out;
-
-	if (exists && xs_exists(xs, XBT_NULL, be)) {
-		ret = detach_close(xs, be);
-		if (ret)
-			goto out;
-		for (waited = 0;; waited += POLL_MS) {
-			state = xenib_xs_read_state(xs, be);
-			if (state == XENIB_STATE_CLOSED || state == -1)
-				break;
-			if (waited >= o.timeout * 1000)
-				break;
-			sleep_ms(POLL_MS);
-		}
-		if (state != XENIB_STATE_CLOSED && state != -1) {
-			if (!o.force) {
-				xenib_err("backend still %s after %us (frontend %s); try again, or use --force",
-					  xenib_state_name(state), o.timeout,
-					  xenib_state_name(xenib_xs_read_state(xs, fe)));
-				ret = XENIB_EXIT_AGAIN;
-				goto out;
-			}
-			xenib_err("backend still %s after %us; removing it anyway (--force)",
-				  xenib_state_name(state), o.timeout);
-		}
-	}
-	if (!exists)
-		printf("domain %u is gone: not waiting for its frontend\n",
-		       o.domid);
-	ret = detach_remove(xs, be, fe, o.domid);
-	if (!ret)
-		printf("domain %u: vib %u detached\n", o.domid, o.devid);
-out:
+	ret = xenib_xs_transact(xs, attach_tx, &tx);
+	if (ret == XENIB_EXIT_OK)
+		printf("domain %u: vib %u on %s port %u\n", o.domid, o.devid,
+		       o.device, o.port);
 	xs_close(xs);
 	return ret;
 }

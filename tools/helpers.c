@@ -173,3 +173,54 @@ int xenib_xs_read_state(struct xs_handle *xs, const char *dir)
 	free(s);
 	return ret;
 }
+
+/* Whether @path exists, in transaction @t (XBT_NULL: none). */
+bool xenib_xs_exists(struct xs_handle *xs, xs_transaction_t t, const char *path)
+{
+	unsigned int len;
+	char *v = xs_read(xs, t, path, &len);
+
+	free(v);
+	return v != NULL;
+}
+
+/*
+ * Runs @body in a new transaction and commits it if @body returns
+ * XENIB_TX_COMMIT; a commit that fails with EAGAIN (someone else wrote) is
+ * retried from the start, XENIB_XS_TRIES times in all.  Returns an exit
+ * code: XENIB_EXIT_OK (committed, or XENIB_TX_DONE), XENIB_EXIT_FAIL, or
+ * XENIB_EXIT_AGAIN when xenstore stayed busy.
+ */
+int xenib_xs_transact(struct xs_handle *xs,
+		      int (*body)(struct xs_handle *xs, xs_transaction_t t,
+				  void *arg),
+		      void *arg)
+{
+	xs_transaction_t t;
+	int tries, r;
+
+	for (tries = 0; tries < XENIB_XS_TRIES; tries++) {
+		t = xs_transaction_start(xs);
+		if (t == XBT_NULL) {
+			xenib_err("cannot start a xenstore transaction: %s",
+				  strerror(errno));
+			return XENIB_EXIT_FAIL;
+		}
+		r = body(xs, t, arg);
+		if (r != XENIB_TX_COMMIT) {
+			xs_transaction_end(xs, t, true);
+			return r == XENIB_TX_DONE ? XENIB_EXIT_OK :
+						    XENIB_EXIT_FAIL;
+		}
+		if (xs_transaction_end(xs, t, false))
+			return XENIB_EXIT_OK;
+		if (errno != EAGAIN) {
+			xenib_err("xenstore transaction failed: %s",
+				  strerror(errno));
+			return XENIB_EXIT_FAIL;
+		}
+	}
+	xenib_err("xenstore stayed busy (%d attempts); try again",
+		  XENIB_XS_TRIES);
+	return XENIB_EXIT_AGAIN;
+}

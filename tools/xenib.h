@@ -144,6 +144,14 @@ int xenib_stats_path(char *buf, size_t len, unsigned int domid,
 
 /* helpers.c */
 struct xs_handle;
+/* xenib_xs_transact(): a transaction is tried this often (then exit 2). */
+#define XENIB_XS_TRIES		16
+/* What a xenib_xs_transact() body asks for. */
+enum {
+	XENIB_TX_COMMIT = 0,	/* commit (retried on EAGAIN) */
+	XENIB_TX_DONE = 1,	/* nothing to write: abort, success */
+	XENIB_TX_FAIL = 2,	/* abort, failure (the body said why) */
+};
 extern const char *xenib_progname;
 struct xs_handle *xenib_xs_open(void);
 int xenib_domain_check(unsigned int domid, bool *exists);
@@ -152,13 +160,19 @@ int xenib_domain_lookup(struct xs_handle *xs, const char *name,
 int xenib_domain_resolve(const char *name, unsigned int *domid);
 char *xenib_xs_read(struct xs_handle *xs, const char *dir, const char *key);
 int xenib_xs_read_state(struct xs_handle *xs, const char *dir);
+bool xenib_xs_exists(struct xs_handle *xs, uint32_t t, const char *path);
+int xenib_xs_transact(struct xs_handle *xs,
+		      int (*body)(struct xs_handle *xs, uint32_t t, void *arg),
+		      void *arg);
 void xenib_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xenib_usage_err(const char *cmd, const char *msg);
 
 /* cmd_attach.c */
 int cmd_attach(int argc, char **argv);
-int cmd_detach(int argc, char **argv);
 extern const char cmd_attach_help[];
+
+/* cmd_detach.c */
+int cmd_detach(int argc, char **argv);
 extern const char cmd_detach_help[];
 
 /* cmd_list.c */

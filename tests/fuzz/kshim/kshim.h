@@ -413,6 +413,18 @@ static inline void kshim_spin_unlock(spinlock_t *l)
 #define spin_lock_irqsave(l, flags)	((flags) = 0, kshim_spin_lock(l))
 #define spin_unlock_irqrestore(l, flags) ((void)(flags), kshim_spin_unlock(l))
 
+/*
+ * Every lock here (mutex or spinlock) records whether it is held, so the
+ * kernel's lockdep assertion is a real check in the fuzzers: a function
+ * reached without the lock its kernel-doc names is a bug report.
+ */
+#define lockdep_assert_held(l)						\
+	do {								\
+		if (!(l)->held)						\
+			kshim_bug("lockdep_assert_held(" #l ") not held", \
+				  __FILE__, __LINE__);			\
+	} while (0)
+
 /* ---- time: a fake clock, advanced by sleeps and by the fuzz input -------- */
 
 #define HZ		1000

@@ -2,7 +2,10 @@
 # check.sh : everything `make check` runs, in order, on a fresh machine.
 #
 # Each step is either a single check (ok / FAIL) or a suite whose own last
-# line is "N passed, N failed"; the suite's counts are added to the total.
+# line is "N passed, N failed" (", N skipped" when a host-dependent case
+# could not run, tests/harness.h); the suite's counts are added to the
+# total, and skipped cases are shown on the step's line and in the summary,
+# never counted as passed.
 # Logs of every step go to build/check/<step>.log.  The last line printed is
 # the grand total, "N passed, N failed"; the exit status is 1 if anything
 # failed.
@@ -20,6 +23,7 @@ export XENIB_CACHE=${XENIB_CACHE:-/var/cache/xenib}
 pass=0
 fail=0
 skipped=()
+skipped_cases=0
 t0=$(date +%s)
 
 skip() {
@@ -53,7 +57,7 @@ one() {
 
 # suite NAME CMD... : a suite that prints "N passed, N failed" last.
 suite() {
-	local name=$1 s rc line p f
+	local name=$1 s rc line p f k
 	shift
 	if skip "$name"; then
 		skipped+=("$name")
@@ -66,16 +70,20 @@ suite() {
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")
 		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+		k=$(sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
 	else
 		p=0
 		f=1
 	fi
+	k=${k:-0}
+	skipped_cases=$((skipped_cases + k))
 	# A suite that exits non-zero failed, whatever it counted.
 	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
 	pass=$((pass + p))
 	fail=$((fail + f))
 	if [ "$f" -eq 0 ]; then
-		printf 'ok    %-28s %4ss  %s passed\n' "$name" $(($(date +%s) - s)) "$p"
+		printf 'ok    %-28s %4ss  %s passed%s\n' "$name" $(($(date +%s) - s)) \
+			"$p" "$( [ "$k" -eq 0 ] || echo ", $k skipped")"
 	else
 		printf 'FAIL  %-28s %4ss  %s passed, %s failed  (build/check/%s.log)\n' \
 			"$name" $(($(date +%s) - s)) "$p" "$f" "$name"
@@ -145,6 +153,6 @@ suite fuzz                 make --no-print-directory -C tests/fuzz O="$top/build
 one   progs-build          make --no-print-directory progs
 suite lab-smoke            tests/lab/smoke.sh
 
-echo "== $(($(date +%s) - t0))s${skipped[*]:+; skipped: ${skipped[*]}}"
+echo "== $(($(date +%s) - t0))s${skipped[*]:+; skipped: ${skipped[*]}}$( [ "$skipped_cases" -eq 0 ] || echo "; $skipped_cases case(s) skipped (SKIP lines in build/check/*.log)")"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,17 +8,12 @@
 #include <string.h>
 
 #include "xenib.h"
+#include "harness.h"
 
-static int passed, failed;
-
+/* The table tests name their case (@what) and say what went wrong. */
 static void check(bool ok, const char *what, const char *detail)
 {
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	t_check(ok, __FILE__, __LINE__, what, "%s", detail ? detail : "");
 }
 
 #define MAXARGS 12
@@ -373,6 +368,5 @@ int main(void)
 	test_domain();
 	test_paths();
 	test_misc();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary();
 }

@@ -25,6 +25,7 @@
 #include <xenstore.h>
 
 #include "xenib.h"
+#include "harness.h"
 
 /* ---- the fake xenstore ---------------------------------------------- */
 
@@ -281,21 +282,9 @@ int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid,
 
 /* ---- the tests ------------------------------------------------------ */
 
-static int passed, failed;
 static char root[64];		/* the fake sysfs tree, and scratch files */
 static int base;		/* nodes in the fake xenstore before any attach */
 
-#define CHECK(cond) check(!!(cond), #cond, __LINE__)
-
-static void check(bool ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL line %d: %s\n", line, what);
-}
 
 static int run(int (*fn)(int, char **), const char *line)
 {
@@ -607,6 +596,5 @@ int main(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd))
 		printf("warning: could not remove %s\n", root);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary();
 }

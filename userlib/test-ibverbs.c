@@ -16,7 +16,7 @@
  * ib_core in this kernel), and it stat()s /dev/infiniband/uverbsN, so the
  * test runs in a private mount namespace with a tmpfs on /dev.  Where
  * that is impossible (not root, or the kernel has RDMA netlink) it says
- * SKIP and counts nothing.  Last line: "N passed, N failed".
+ * SKIP, and the last line counts it as skipped, not passed (harness.h).
  */
 #define _GNU_SOURCE
 #include <config.h>
@@ -39,18 +39,10 @@
 #include <infiniband/verbs.h>
 #include <rdma/xenib-abi.h>
 
+#include "harness.h"
+
 #define XENIB_T_UNUSED __attribute__((unused))
 
-static int passed, failed;
-
-static void check(bool ok, const char *what)
-{
-	printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 static char root[64];
 
@@ -64,8 +56,7 @@ static int done(void)
 {
 	if (root[0])
 		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary();
 }
 
 /* Writes "value\n" to root/path, making the directories on the way. */
@@ -192,18 +183,19 @@ int main(void)
 	int n, j;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	t_verbose = true;
 	if (rdma_netlink_present()) {
-		printf("SKIP this kernel has RDMA netlink: libibverbs would not read the fake sysfs\n");
+		SKIP("this kernel has RDMA netlink: libibverbs would not read the fake sysfs");
 		return done();
 	}
 	snprintf(root, sizeof(root), "/tmp/xenib-sysfs.XXXXXX");
 	if (!mkdtemp(root) || make_tree()) {
-		check(false, "build the fake sysfs tree");
+		CHECK(false, "build the fake sysfs tree");
 		return done();
 	}
 	if (make_dev()) {
-		printf("SKIP cannot make a private /dev/infiniband (%s); run as root\n",
-		       strerror(errno));
+		SKIP("cannot make a private /dev/infiniband (%s); run as root",
+		     strerror(errno));
 		return done();
 	}
 	setenv("SYSFS_PATH", root, 1);
@@ -211,7 +203,7 @@ int main(void)
 	setenv("IBV_SHOW_WARNINGS", "1", 1);
 
 	list = ibv_get_device_list(&n);
-	check(list != NULL, "ibv_get_device_list()");
+	CHECK(list != NULL, "ibv_get_device_list()");
 	if (!list)
 		return done();
 	for (i = 0; i < NFAKES; i++) {
@@ -227,19 +219,19 @@ int main(void)
 			 f->ibdev, f->uverbs, f->modalias ? f->modalias : "-",
 			 f->abi, drv ? drv : "not listed", f->expect);
 		if (!strcmp(f->expect, "xenib"))
-			check(drv && !strcmp(drv, "xenib"), what);
+			CHECK(drv && !strcmp(drv, "xenib"), "%s", what);
 		else if (!strcmp(f->expect, "absent"))
-			check(!dev, what);
+			CHECK(!dev, "%s", what);
 		else
-			check(!drv || strcmp(drv, "xenib"), what);
+			CHECK(!drv || strcmp(drv, "xenib"), "%s", what);
 		if (!drv || strcmp(drv, "xenib"))
 			continue;
 		snprintf(what, sizeof(what), "%s: node type CA, transport IB, GUID from sysfs",
 			 f->ibdev);
-		check(dev->node_type == IBV_NODE_CA &&
+		CHECK(dev->node_type == IBV_NODE_CA &&
 		      dev->transport_type == IBV_TRANSPORT_IB &&
 		      be64toh(ibv_get_device_guid(dev)) == (0x02163efffe000000ull | i),
-		      what);
+		      "%s", what);
 	}
 	ibv_free_device_list(list);
 	return done();

@@ -29,18 +29,10 @@
 #include <infiniband/driver.h>
 #include <rdma/xenib-abi.h>
 
-static int passed, failed;
+#include "harness.h"
+
 static int registered;
 static const struct verbs_device_ops *reg_ops;
-
-static void check(bool ok, const char *what)
-{
-	printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 /*
  * driver.h turns this name into verbs_register_driver_<PABI>; defining it
@@ -107,17 +99,17 @@ static void test_match_table(const struct verbs_match_ent *t)
 		n++;
 		drvid += e->kind == VERBS_MATCH_DRIVER_ID;
 	}
-	check(n >= 2, "match table has a name and a modalias entry");
+	CHECK(n >= 2, "match table has a name and a modalias entry");
 	/*
 	 * libibverbs never matches RDMA_DRIVER_UNKNOWN by driver id
 	 * (match_driver_id()), so such an entry would be dead weight.
 	 */
-	check(drvid == 0, "match table has no driver-id entry");
+	CHECK(drvid == 0, "match table has no driver-id entry");
 	for (i = 0; i < sizeof(match_cases) / sizeof(match_cases[0]); i++) {
 		snprintf(what, sizeof(what), "'%s' %s", match_cases[i].value,
 			 match_cases[i].match ? "matches" : "does not match");
-		check(table_matches(t, match_cases[i].value) ==
-		      match_cases[i].match, what);
+		CHECK(table_matches(t, match_cases[i].value) ==
+		      match_cases[i].match, "%s", what);
 	}
 }
 
@@ -128,7 +120,7 @@ static void test_device(const struct verbs_device_ops *ops)
 
 	sd = calloc(1, sizeof(*sd));
 	if (!sd) {
-		check(false, "calloc");
+		CHECK(false, "calloc");
 		return;
 	}
 	snprintf(sd->ibdev_name, sizeof(sd->ibdev_name), "xenib0");
@@ -136,7 +128,7 @@ static void test_device(const struct verbs_device_ops *ops)
 	sd->abi_ver = XENIB_UVERBS_ABI_VERSION;
 	sd->node_type = IBV_NODE_CA;
 	vd = ops->alloc_device(sd);
-	check(vd != NULL, "alloc_device() returns a device");
+	CHECK(vd != NULL, "alloc_device() returns a device");
 	if (vd)
 		ops->uninit_device(vd);
 	free(sd);
@@ -148,40 +140,40 @@ int main(void)
 	char what[200];
 	void *h;
 
-	check(registered == 0, "nothing registered before dlopen()");
+	t_verbose = true;
+	CHECK(registered == 0, "nothing registered before dlopen()");
 	h = dlopen(XENIB_PROVIDER, RTLD_NOW | RTLD_LOCAL);
 	snprintf(what, sizeof(what), "dlopen(%s)%s%s", XENIB_PROVIDER,
 		 h ? "" : ": ", h ? "" : dlerror());
-	check(h != NULL, what);
+	CHECK(h != NULL, "%s", what);
 	if (!h)
 		goto out;
 	snprintf(what, sizeof(what),
 		 "constructor registered once via verbs_register_driver_%d (%d)",
 		 IBVERBS_PABI_VERSION, registered);
-	check(registered == 1 && reg_ops, what);
+	CHECK(registered == 1 && reg_ops, "%s", what);
 	if (!reg_ops)
 		goto out_close;
 	ops = reg_ops;
 
-	check(ops->name && !strcmp(ops->name, "xenib"), "driver name is \"xenib\"");
+	CHECK(ops->name && !strcmp(ops->name, "xenib"), "driver name is \"xenib\"");
 	snprintf(what, sizeof(what), "accepts uverbs ABI %d only (%u..%u)",
 		 XENIB_UVERBS_ABI_VERSION, ops->match_min_abi_version,
 		 ops->match_max_abi_version);
-	check(ops->match_min_abi_version == XENIB_UVERBS_ABI_VERSION &&
-	      ops->match_max_abi_version == XENIB_UVERBS_ABI_VERSION, what);
-	check(ops->alloc_device && ops->uninit_device && ops->alloc_context,
+	CHECK(ops->match_min_abi_version == XENIB_UVERBS_ABI_VERSION &&
+	      ops->match_max_abi_version == XENIB_UVERBS_ABI_VERSION, "%s", what);
+	CHECK(ops->alloc_device && ops->uninit_device && ops->alloc_context,
 	      "alloc_device, uninit_device, alloc_context set");
-	check(!ops->match_device, "no match_device hook (table match only)");
-	check(ops->match_table != NULL, "has a match table");
+	CHECK(!ops->match_device, "no match_device hook (table match only)");
+	CHECK(ops->match_table != NULL, "has a match table");
 	if (ops->match_table)
 		test_match_table(ops->match_table);
 	if (ops->alloc_device && ops->uninit_device)
 		test_device(ops);
 	/* rdma-core's provider.map: a provider exports nothing. */
-	check(!dlsym(h, "verbs_provider_xenib"), "exports no symbols");
+	CHECK(!dlsym(h, "verbs_provider_xenib"), "exports no symbols");
 out_close:
 	dlclose(h);
 out:
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary();
 }

@@ -13,20 +13,7 @@
 #include <string.h>
 
 #include "queue.h"
-
-static int passed, failed;
-
-#define CHECK(cond) check(!!(cond), #cond, __LINE__)
-
-static void check(bool ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL line %d: %s\n", line, what);
-}
+#include "harness.h"
 
 static void *alloc_queue(uint32_t log_nslots, uint32_t shift)
 {
@@ -443,6 +430,5 @@ int main(void)
 	test_doorbell();
 	test_poll();
 	test_arm();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary();
 }

@@ -48,6 +48,12 @@ static_assert(XEN_VIBIF_CMD_RING_SIZE(0) == 8, "one page");
 static_assert(sizeof(struct xenib_queue_hdr) % XENIB_CACHE_LINE == 0, "lines");
 static_assert(XENIB_DB_BITS == XENIB_DB_WORDS * 64, "db bits");
 static_assert((1 << XENIB_CQE_SHIFT) == XENIB_CQE_SIZE, "cqe shift");
+/*
+ * No runtime size checks: the sizes of the shared structures are pinned by
+ * static asserts where they are defined (vibif.h: request, response, event
+ * page; xenib-abi.h: doorbell page, CQE, WQEs), so a wrong size does not
+ * build.
+ */
 static_assert((1 << XENIB_SQ_WQE_SHIFT_MIN) >=
 	      XENIB_SEND_WQE_HDR_SIZE + XENIB_SGE_SIZE, "sq min slot");
 static_assert((1 << XENIB_RQ_WQE_SHIFT_MIN) >=
@@ -191,12 +197,5 @@ int main(void)
 
 	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		CHECK_EQ(same[i].wire, same[i].verbs, "%s", same[i].name);
-	CHECK_EQ(sizeof(struct xen_vibif_request), 256, "request");
-	CHECK_EQ(sizeof(struct xen_vibif_response), 256, "response");
-	CHECK_EQ(sizeof(struct xen_vibif_event_page), 4096, "event page");
-	CHECK_EQ(sizeof(struct xenib_db_page), 4096, "db page");
-	CHECK_EQ(sizeof(struct xenib_cqe), 64, "cqe");
-	CHECK_EQ(sizeof(struct xenib_send_wqe), 64, "send wqe");
-	CHECK_EQ(sizeof(struct xenib_recv_wqe), 16, "recv wqe");
 	return t_summary();
 }

@@ -161,7 +161,7 @@ static void xibf_cmd_complete(struct xibf_device *xdev,
 	return;
 
 drop:
-	atomic64_inc(&xdev->stats.dropped);
+	atomic64_inc(&xdev->stats.responses_dropped);
 	dev_dbg_ratelimited(&xdev->xbdev->dev,
 			    "dropping response with unknown id %#llx\n", id);
 }

@@ -461,6 +461,7 @@ int xibf_device_register(struct xibf_device *xdev)
 	strscpy(ibdev->node_desc, "xenib paravirtual RDMA",
 		sizeof(ibdev->node_desc));
 	ib_set_device_ops(ibdev, &xibf_dev_ops);
+	ib_set_device_ops(ibdev, &xibf_counter_ops);
 	/*
 	 * ib_core enables the uverbs POST_* write commands only for drivers
 	 * that ask: userlib's kick is a POST_SEND/POST_RECV/POST_SRQ_RECV

@@ -155,7 +155,7 @@ static void xibf_device_event(struct xibf_device *xdev,
 			return;
 		break;
 	}
-	atomic64_inc(&xdev->stats.dropped);
+	atomic64_inc(&xdev->stats.events_dropped);
 	return;
 
 dispatch:

@@ -506,6 +506,7 @@ int xibf_kick(struct xibf_device *xdev)
 	if (xibf_cmd_is_dead(xdev) || xdev->data_irq <= 0)
 		return -ENODEV;
 	notify_remote_via_irq(xdev->data_irq);
+	atomic64_inc(&xdev->stats.kicks);
 	return 0;
 }
 

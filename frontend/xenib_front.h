@@ -97,19 +97,26 @@ struct xibf_cmd_slot {
 };
 
 /**
- * struct xibf_stats - frontend counters, read by debugging only
+ * struct xibf_stats - frontend counters, shown as the ib_device's hw
+ *	counters (counters.c: /sys/class/infiniband/xenibN/hw_counters/,
+ *	"rdma statistic show")
  * @requests: requests pushed on the control ring
  * @responses: responses matched to a waiter
- * @dropped: responses whose id matched no command in flight
+ * @responses_dropped: responses whose id matched no command in flight
  * @timeouts: commands that timed out
  * @events: event ring entries consumed
+ * @events_dropped: events naming no live object (it raced with its
+ *	destruction) or not for this device's port
+ * @kicks: data channel notifications sent to the backend's engine
  */
 struct xibf_stats {
 	atomic64_t requests;
 	atomic64_t responses;
-	atomic64_t dropped;
+	atomic64_t responses_dropped;
 	atomic64_t timeouts;
 	atomic64_t events;
+	atomic64_t events_dropped;
+	atomic64_t kicks;
 };
 
 /**
@@ -403,6 +410,9 @@ void xibf_device_free(struct xibf_device *xdev);
 u32 xibf_qp_access_mask(struct xibf_device *xdev);
 int xibf_destroy_result(int err);
 int xibf_destroy_handle(struct xibf_device *xdev, u16 opcode, u32 handle);
+
+/* counters.c */
+extern const struct ib_device_ops xibf_counter_ops;
 
 /* event.c */
 int xibf_event_setup(struct xibf_device *xdev);

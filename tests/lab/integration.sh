@@ -114,17 +114,35 @@ fi
 # Kicks per 1,000 posts under sustained load.
 kp=${KICKS_POSTS:-20000}
 d=${DOMID[$gx]}
+hwc=/sys/class/infiniband/xenib0/hw_counters
+gk0=$(L run "$gx" "cat $hwc/kicks" 2>/dev/null | tr -dc 0-9)
 k0=$(stat_of "$d" kicks)
 w0=$(stat_of "$d" wqes)
 out=$(L run "$gx" "xenib-kicks -d xenib0 -i 0 -n $kp -q 64" 2>&1)
 rc=$?
 k1=$(stat_of "$d" kicks)
 w1=$(stat_of "$d" wqes)
+gk1=$(L run "$gx" "cat $hwc/kicks" 2>/dev/null | tr -dc 0-9)
 per=$(awk -v k=$((k1 - k0)) -v w=$((w1 - w0)) 'BEGIN { if (w > 0) printf "%.2f", k * 1000 / w; else print "nan" }')
 if [ $rc = 0 ] && [ "$per" != nan ] && awk -v p="$per" -v m="${KICKS_MAX_PER_1K:-10}" 'BEGIN { exit !(p <= m) }'; then
 	ok "kicks under sustained load ($gx)" "$((k1 - k0)) kicks for $((w1 - w0)) WQEs: $per per 1000 posts (bound ${KICKS_MAX_PER_1K:-10})"
 else
 	bad "kicks under sustained load ($gx)" "rc $rc, $((k1 - k0)) kicks for $((w1 - w0)) WQEs ($per per 1000); $(echo "$out" | tail -n 2 | oneline)"
+fi
+
+# The frontend's counters, as the RDMA core shows any driver's hw counters
+# (frontend/counters.c): the guest sent at least the kicks the backend took
+# (event channels coalesce), and at rest every control request got its
+# response, none timed out and none was dropped.
+hw=$(L run "$gx" "cd $hwc && grep -H . ctrl_requests ctrl_responses ctrl_responses_dropped ctrl_timeouts events events_dropped kicks" 2>&1 | tr -d '\r')
+hv() { echo "$hw" | sed -n "s/^$1://p" | tr -dc 0-9; }
+if [ -n "$gk0" ] && [ -n "$gk1" ] && [ $((gk1 - gk0)) -ge $((k1 - k0)) ] &&
+   [ -n "$(hv ctrl_requests)" ] && [ "$(hv ctrl_requests)" -gt 0 ] &&
+   [ "$(hv ctrl_requests)" = "$(hv ctrl_responses)" ] &&
+   [ "$(hv ctrl_timeouts)" = 0 ] && [ "$(hv ctrl_responses_dropped)" = 0 ]; then
+	ok "frontend hw_counters ($gx)" "kicks sent $((gk1 - gk0)), taken $((k1 - k0)); $(echo "$hw" | oneline)"
+else
+	bad "frontend hw_counters ($gx)" "kicks sent ${gk0:-?}..${gk1:-?}, taken $((k1 - k0)); $(echo "$hw" | oneline)"
 fi
 
 # The stress run in guest1.
